@@ -1,0 +1,13 @@
+"""The REST API, /api/v1/. Each app's api.py defines a router; this mounts them."""
+
+from ninja import NinjaAPI
+
+from fazhi.api.auth import BearerToken, SessionAuthIsStaff
+
+api = NinjaAPI(
+    title="法治政府建设管理平台 API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), SessionAuthIsStaff()],
+    docs_url="/docs",
+)

@@ -1,0 +1,76 @@
+import factory
+from django.utils import timezone
+
+from fazhi.org.models import Membership, Region, ResponsibilityItem, Role, Unit, User
+
+PASSWORD = "Fazhi@2024"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "370100"
+    name = "济南市"
+    level = Region.Level.CITY
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A unit whose materialised path is filled in after the insert, as the org services do."""
+
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"测试市第{n}局")
+    kind = Unit.Kind.DEPARTMENT
+    region = factory.SubFactory(RegionFactory)
+    parent = None
+
+    @factory.post_generation
+    def set_path(obj, create, extracted, **kwargs):
+        obj.path = f"{obj.parent.path if obj.parent else '/'}{obj.pk}/"
+        if create:
+            Unit.objects.filter(pk=obj.pk).update(path=obj.path)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    password_changed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(UnitFactory)
+    role = Role.HANDLER
+    scope = Membership.Scope.UNIT
+
+
+class ResponsibilityItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponsibilityItem
+
+    code = factory.Sequence(lambda n: f"XK-{n:05d}")
+    kind = ResponsibilityItem.Kind.LICENSING
+    name = factory.Sequence(lambda n: f"测试许可事项{n}")
+    legal_basis = "《中华人民共和国行政许可法》第十二条"
+    unit = factory.SubFactory(UnitFactory)
+
+
+def user_with_role(role: str, unit: Unit | None = None, scope: str = Membership.Scope.UNIT, **kwargs) -> User:
+    membership = MembershipFactory(role=role, unit=unit or UnitFactory(), scope=scope, **kwargs)
+    return membership.user
