@@ -1,11 +1,11 @@
 """The `fazhi` command: demo, serve, worker, due, token, audit — and any manage.py command.
 
-    fazhi demo [--no-serve] [--scale N]   build the demo city on SQLite and serve it
-    fazhi serve [--port 8000]             serve the site with waitress
-    fazhi worker                          run the background task worker
-    fazhi due 2024-09-27 5wd              print a due date on the loaded work calendar
-    fazhi token create USERNAME           print a new API bearer token
-    fazhi audit verify                    check the audit hash chain
+fazhi demo [--no-serve] [--scale N]   build the demo city on SQLite and serve it
+fazhi serve [--port 8000]             serve the site with waitress
+fazhi worker                          run the background task worker
+fazhi due 2024-09-27 5wd              print a due date on the loaded work calendar
+fazhi token create USERNAME           print a new API bearer token
+fazhi audit verify                    check the audit hash chain
 """
 
 import os

@@ -60,7 +60,9 @@ if PRODUCTION:
     if SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY（至少50个字符，且不能使用演示密钥）。")
     if FAZHI_PII_KEY == DEMO_PII_KEY:
-        raise ImproperlyConfigured("生产环境必须设置 FAZHI_PII_KEY（32位十六进制 SM4 密钥，且不能使用演示密钥）。")
+        raise ImproperlyConfigured(
+            "生产环境必须设置 FAZHI_PII_KEY（32位十六进制 SM4 密钥，且不能使用演示密钥）。"
+        )
 try:
     if len(bytes.fromhex(FAZHI_PII_KEY)) != 16:
         raise ValueError

@@ -54,7 +54,9 @@ class CaseType(TimeStampedModel):
 class CaseStage(models.Model):
     """案件类型中的一个办理阶段，可有自己的时限（如签收 1 个工作日）。"""
 
-    case_type = models.ForeignKey(CaseType, verbose_name="案件类型", on_delete=models.CASCADE, related_name="stages")
+    case_type = models.ForeignKey(
+        CaseType, verbose_name="案件类型", on_delete=models.CASCADE, related_name="stages"
+    )
     code = models.SlugField("阶段代码", max_length=40)
     name = models.CharField("阶段名称", max_length=40)
     order = models.PositiveSmallIntegerField("顺序")
@@ -84,7 +86,9 @@ class NumberSequence(models.Model):
     class Meta:
         verbose_name = "编号序列"
         verbose_name_plural = "编号序列"
-        constraints = [models.UniqueConstraint(fields=["case_type", "year"], name="numbersequence_unique_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "year"], name="numbersequence_unique_year")
+        ]
 
 
 class Case(TimeStampedModel):
@@ -101,7 +105,9 @@ class Case(TimeStampedModel):
         CLOSED = "closed", "已办结"
 
     number = models.CharField("编号", max_length=40, unique=True)
-    case_type = models.ForeignKey(CaseType, verbose_name="类型", on_delete=models.PROTECT, related_name="cases")
+    case_type = models.ForeignKey(
+        CaseType, verbose_name="类型", on_delete=models.PROTECT, related_name="cases"
+    )
     title = models.CharField("标题", max_length=200)
     description = models.TextField("内容", blank=True)
     handling_unit = models.ForeignKey(
@@ -120,7 +126,12 @@ class Case(TimeStampedModel):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     is_confidential = models.BooleanField("保密", default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     archive_reason = models.CharField("归档原因", max_length=200, blank=True)
@@ -170,9 +181,16 @@ class TimelineEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField("时间")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    unit = models.ForeignKey(Unit, verbose_name="操作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name="操作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField("操作", max_length=40)
     from_status = models.CharField("原状态", max_length=12, blank=True)
     to_status = models.CharField("新状态", max_length=12, blank=True)
@@ -199,7 +217,9 @@ class Suspension(models.Model):
     started_on = models.DateField("中止日")
     ended_on = models.DateField("恢复日", null=True, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["case_id", "started_on"]
@@ -249,8 +269,12 @@ class Supervision(models.Model):
     level = models.PositiveSmallIntegerField("级别", choices=Level.choices)
     reason = models.CharField("督办事由", max_length=300)
     due_date = models.DateField("督办期限")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="督办人", on_delete=models.PROTECT, related_name="+")
-    issuing_unit = models.ForeignKey(Unit, verbose_name="督办单位", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="督办人", on_delete=models.PROTECT, related_name="+"
+    )
+    issuing_unit = models.ForeignKey(
+        Unit, verbose_name="督办单位", on_delete=models.PROTECT, related_name="+"
+    )
     issued_at = models.DateTimeField("督办时间")
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -302,7 +326,9 @@ class Attachment(models.Model):
     """案件附件。"""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    entry = models.ForeignKey(TimelineEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    entry = models.ForeignKey(
+        TimelineEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField("文件", upload_to=attachment_path)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小")

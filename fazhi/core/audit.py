@@ -42,7 +42,9 @@ def _canonical(event: AuditEvent) -> bytes:
         "message": event.message,
         "prev_hash": event.prev_hash,
     }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return json.dumps(
+        payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode()
 
 
 def compute_hash(event: AuditEvent) -> str:

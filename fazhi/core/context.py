@@ -11,7 +11,9 @@ class RequestMeta:
     request_id: str = ""
 
 
-_current: contextvars.ContextVar[RequestMeta] = contextvars.ContextVar("fazhi_request_meta", default=RequestMeta())
+_current: contextvars.ContextVar[RequestMeta] = contextvars.ContextVar(
+    "fazhi_request_meta", default=RequestMeta()
+)
 
 
 def current() -> RequestMeta:

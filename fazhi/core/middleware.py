@@ -49,7 +49,9 @@ class SessionIdleTimeoutMiddleware:
             last_seen = request.session.get(self.SESSION_KEY)
             if last_seen and now - last_seen > settings.FAZHI_SESSION_IDLE_MINUTES * 60:
                 logout(request)
-                messages.info(request, f"您已超过{settings.FAZHI_SESSION_IDLE_MINUTES}分钟未操作，请重新登录。")
+                messages.info(
+                    request, f"您已超过{settings.FAZHI_SESSION_IDLE_MINUTES}分钟未操作，请重新登录。"
+                )
                 return redirect(f"{reverse('login')}?next={request.path}")
             request.session[self.SESSION_KEY] = now
         return self.get_response(request)

@@ -1,10 +1,10 @@
-# Scaffolding routes: the app's owner replaces these with real views.
-from django.http import HttpResponse
 from django.urls import path
+
+from fazhi.core import audit_views, calendar_views
 
 app_name = "core"
 
 urlpatterns = [
-    path("calendar/", lambda r: HttpResponse("calendar"), name="calendar"),
-    path("audit_log/", lambda r: HttpResponse("audit_log"), name="audit_log"),
+    *calendar_views.urlpatterns,
+    *audit_views.urlpatterns,
 ]

@@ -41,7 +41,12 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=50)
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
@@ -80,10 +85,17 @@ class Unit(TimeStampedModel):
     short_name = models.CharField("简称", max_length=30, blank=True)
     kind = models.CharField("单位类型", max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField("层级路径", max_length=255, db_index=True, editable=False, default="/")
-    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units"
+    )
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
     successor = models.ForeignKey(
@@ -200,7 +212,9 @@ class BoundaryItem(TimeStampedModel):
     code = models.CharField("事项编码", max_length=40, unique=True)
     name = models.CharField("事项名称", max_length=200)
     description = models.TextField("情形与分工")
-    keywords = models.CharField("识别关键词", max_length=200, blank=True, help_text="以顿号或逗号分隔，用于派单匹配")
+    keywords = models.CharField(
+        "识别关键词", max_length=200, blank=True, help_text="以顿号或逗号分隔，用于派单匹配"
+    )
     legal_basis = models.TextField("依据", blank=True)
     lead_unit = models.ForeignKey(
         Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="boundary_items_led"

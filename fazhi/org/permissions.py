@@ -37,7 +37,9 @@ class UnitScope:
         return condition
 
     def contains(self, unit: Unit) -> bool:
-        return self.all or unit.pk in self.unit_ids or any(unit.path.startswith(p) for p in self.subtree_paths)
+        return (
+            self.all or unit.pk in self.unit_ids or any(unit.path.startswith(p) for p in self.subtree_paths)
+        )
 
 
 def memberships_of(user: User) -> list[Membership]:

@@ -6,176 +6,293 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('org', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attachment',
-            name='uploaded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="attachment",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人'),
+            model_name="case",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="登记人",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='handling_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases_handled', to='org.unit', verbose_name='承办单位'),
+            model_name="case",
+            name="handling_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases_handled",
+                to="org.unit",
+                verbose_name="承办单位",
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='cases.case'),
+            model_name="attachment",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='stage',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.casestage', verbose_name='当前阶段'),
+            model_name="case",
+            name="stage",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.casestage",
+                verbose_name="当前阶段",
+            ),
         ),
         migrations.AddField(
-            model_name='casestage',
-            name='case_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='cases.casetype', verbose_name='案件类型'),
+            model_name="casestage",
+            name="case_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="stages",
+                to="cases.casetype",
+                verbose_name="案件类型",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='case_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.casetype', verbose_name='类型'),
+            model_name="case",
+            name="case_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.casetype",
+                verbose_name="类型",
+            ),
         ),
         migrations.AddField(
-            model_name='caseunit',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_units', to='cases.case'),
+            model_name="caseunit",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="case_units", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='caseunit',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_links', to='org.unit', verbose_name='单位'),
+            model_name="caseunit",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_links",
+                to="org.unit",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddField(
-            model_name='extension',
-            name='approved_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="extension",
+            name="approved_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='extension',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='cases.case'),
+            model_name="extension",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="extensions", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='extension',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="extension",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='notice',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='cases.case'),
+            model_name="notice",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notices",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='notice',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='org.unit', verbose_name='单位'),
+            model_name="notice",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notices",
+                to="org.unit",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddField(
-            model_name='numbersequence',
-            name='case_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sequences', to='cases.casetype'),
+            model_name="numbersequence",
+            name="case_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="sequences", to="cases.casetype"
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervisions', to='cases.case'),
+            model_name="supervision",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="supervisions", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='issued_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督办人'),
+            model_name="supervision",
+            name="issued_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="督办人",
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='issuing_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='督办单位'),
+            model_name="supervision",
+            name="issuing_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.unit",
+                verbose_name="督办单位",
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='resolved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="supervision",
+            name="resolved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='suspension',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suspensions', to='cases.case'),
+            model_name="suspension",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="suspensions", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='suspension',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="suspension",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='suspension',
-            name='started_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="suspension",
+            name="started_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='timelineentry',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+            model_name="timelineentry",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
         ),
         migrations.AddField(
-            model_name='timelineentry',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='cases.case'),
+            model_name="timelineentry",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="timeline", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='timelineentry',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='操作单位'),
+            model_name="timelineentry",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.unit",
+                verbose_name="操作单位",
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='entry',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attachments', to='cases.timelineentry'),
+            model_name="attachment",
+            name="entry",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="attachments",
+                to="cases.timelineentry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casestage',
-            constraint=models.UniqueConstraint(fields=('case_type', 'code'), name='casestage_unique_code'),
+            model_name="casestage",
+            constraint=models.UniqueConstraint(fields=("case_type", "code"), name="casestage_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='casestage',
-            constraint=models.UniqueConstraint(fields=('case_type', 'order'), name='casestage_unique_order'),
+            model_name="casestage",
+            constraint=models.UniqueConstraint(fields=("case_type", "order"), name="casestage_unique_order"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['handling_unit', 'status', 'due_date'], name='case_unit_status_due_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["handling_unit", "status", "due_date"], name="case_unit_status_due_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['case_type', 'received_at'], name='case_type_received_idx'),
+            model_name="case",
+            index=models.Index(fields=["case_type", "received_at"], name="case_type_received_idx"),
         ),
         migrations.AddIndex(
-            model_name='caseunit',
-            index=models.Index(fields=['unit', 'is_active'], name='caseunit_unit_active_idx'),
+            model_name="caseunit",
+            index=models.Index(fields=["unit", "is_active"], name="caseunit_unit_active_idx"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['unit', 'read_at'], name='notice_unit_unread_idx'),
+            model_name="notice",
+            index=models.Index(fields=["unit", "read_at"], name="notice_unit_unread_idx"),
         ),
         migrations.AddConstraint(
-            model_name='numbersequence',
-            constraint=models.UniqueConstraint(fields=('case_type', 'year'), name='numbersequence_unique_year'),
+            model_name="numbersequence",
+            constraint=models.UniqueConstraint(
+                fields=("case_type", "year"), name="numbersequence_unique_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suspension',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='suspension_ends_after_start'),
+            model_name="suspension",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True), ("ended_on__gte", models.F("started_on")), _connector="OR"
+                ),
+                name="suspension_ends_after_start",
+            ),
         ),
     ]

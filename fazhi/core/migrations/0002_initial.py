@@ -6,31 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='账号'),
+            model_name="apitoken",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="api_tokens",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="账号",
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='calendarday',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('is_workday', True), ('kind__in', ['workday', 'makeup'])), models.Q(('is_workday', False), ('kind__in', ['weekend', 'holiday'])), _connector='OR'), name='calendarday_workday_matches_kind'),
+            model_name="calendarday",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("is_workday", True), ("kind__in", ["workday", "makeup"])),
+                    models.Q(("is_workday", False), ("kind__in", ["weekend", "holiday"])),
+                    _connector="OR",
+                ),
+                name="calendarday_workday_matches_kind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['target_type', 'target_id'], name='audit_target_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
         ),
     ]
