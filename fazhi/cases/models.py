@@ -121,6 +121,9 @@ class Case(TimeStampedModel):
     stage_due_date = models.DateField("阶段期限", null=True, blank=True)
     received_at = models.DateTimeField("收到时间")
     start_date = models.DateField("起算日", help_text="期限从次日起算")
+    period = models.CharField(
+        "本案期限", max_length=12, blank=True, help_text="留空按案件类型；来文载明或法定特别期限时填写，如 15d"
+    )
     due_date = models.DateField("办理期限", db_index=True)
     extended = models.BooleanField("已延期", default=False)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)

@@ -1,12 +1,16 @@
-# Scaffolding routes: the app's owner replaces these with real views.
-from django.http import HttpResponse
 from django.urls import path
+
+from fazhi.cases import views
 
 app_name = "cases"
 
 urlpatterns = [
-    path("workbench/", lambda r: HttpResponse("workbench"), name="workbench"),
-    path("inbox/", lambda r: HttpResponse("inbox"), name="inbox"),
-    path("list/", lambda r: HttpResponse("list"), name="list"),
-    path("<int:pk>/", lambda r, pk: HttpResponse("detail"), name="detail"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", views.notice_read, name="notice_read"),
+    path("", views.case_list, name="list"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/<slug:action>/", views.case_action, name="action"),
+    path("<int:pk>/supervision/<int:supervision_pk>/resolve/", views.supervision_resolve, name="supervision_resolve"),
 ]
