@@ -21,6 +21,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Unit
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试市第{n}局")
     kind = Unit.Kind.DEPARTMENT
