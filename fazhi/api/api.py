@@ -11,3 +11,12 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuthIsStaff()],
     docs_url="/docs",
 )
+
+
+def _mount() -> None:
+    from fazhi.cases.api import router as cases_router
+
+    api.add_router("/cases", cases_router)
+
+
+_mount()
