@@ -149,7 +149,11 @@ CASE_TYPES: list[dict] = [
         "extension_approver_role": Role.UNIT_LEADER,
         "number_prefix": "信",
         "number_format": "{prefix}-{year}-{seq:05d}",
-        "stages": [("accept", "受理告知", "15d", False), ("handle", "办理", "", False), ("done", "办结", "", True)],
+        "stages": [
+            ("accept", "受理告知", "15d", False),
+            ("handle", "办理", "", False),
+            ("done", "办结", "", True),
+        ],
     },
     {
         "code": "normative_filing",

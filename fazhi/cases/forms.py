@@ -1,6 +1,6 @@
 from django import forms
 
-from fazhi.cases.models import SuspensionKind, Supervision
+from fazhi.cases.models import Supervision, SuspensionKind
 
 
 class CloseForm(forms.Form):
@@ -26,7 +26,9 @@ class ResumeForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    period = forms.CharField(label="延长期限", help_text="如 5wd（工作日）、30d（日）、3m（月）", max_length=12)
+    period = forms.CharField(
+        label="延长期限", help_text="如 5wd（工作日）、30d（日）、3m（月）", max_length=12
+    )
     reason = forms.CharField(label="理由", max_length=300)
 
 

@@ -90,6 +90,9 @@ class NumberSequence(models.Model):
             models.UniqueConstraint(fields=["case_type", "year"], name="numbersequence_unique_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_type_id} {self.year}: {self.last}"
+
 
 class Case(TimeStampedModel):
     """一件有承办单位和法定期限的事项。
@@ -122,7 +125,10 @@ class Case(TimeStampedModel):
     received_at = models.DateTimeField("收到时间")
     start_date = models.DateField("起算日", help_text="期限从次日起算")
     period = models.CharField(
-        "本案期限", max_length=12, blank=True, help_text="留空按案件类型；来文载明或法定特别期限时填写，如 15d"
+        "本案期限",
+        max_length=12,
+        blank=True,
+        help_text="留空按案件类型；来文载明或法定特别期限时填写，如 15d",
     )
     due_date = models.DateField("办理期限", db_index=True)
     extended = models.BooleanField("已延期", default=False)

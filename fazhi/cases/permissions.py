@@ -24,7 +24,9 @@ def can_contribute(user: User, case: Case) -> bool:
     if can_handle(user, case):
         return True
     scope = unit_scope(user, HANDLING_ROLES)
-    return any(link.is_active and scope.contains(link.unit) for link in case.case_units.select_related("unit"))
+    return any(
+        link.is_active and scope.contains(link.unit) for link in case.case_units.select_related("unit")
+    )
 
 
 def can_assign(user: User, case: Case) -> bool:

@@ -51,7 +51,11 @@ def cases_on_workbench(user: User) -> QuerySet[Case]:
     if scope.empty:
         return Case.objects.none()
     return (
-        Case.objects.filter(scope.q("handling_unit"), status__in=[Case.Status.OPEN, Case.Status.SUSPENDED], archived_at__isnull=True)
+        Case.objects.filter(
+            scope.q("handling_unit"),
+            status__in=[Case.Status.OPEN, Case.Status.SUSPENDED],
+            archived_at__isnull=True,
+        )
         .select_related("case_type", "handling_unit", "stage")
         .order_by("due_date", "id")
     )
@@ -116,7 +120,11 @@ def clock_of(case: Case, *, today: date | None = None) -> Clock:
         calendar=calendar,
     )
     remaining = None
-    if state not in (ClockState.CLOSED, ClockState.SUSPENDED) and calendar.covers(today) and calendar.covers(case.due_date):
+    if (
+        state not in (ClockState.CLOSED, ClockState.SUSPENDED)
+        and calendar.covers(today)
+        and calendar.covers(case.due_date)
+    ):
         remaining = (
             calendar.workdays_between(today, case.due_date)
             if case.due_date >= today

@@ -76,7 +76,9 @@ def _log(
 
 def _notify(*, unit: Unit, case: Case | None, kind: str, title: str, key: str) -> None:
     # The same reminder for the same case and due date is written once, however often the sweep runs.
-    Notice.objects.get_or_create(key=key, defaults={"unit": unit, "case": case, "kind": kind, "title": title[:200]})
+    Notice.objects.get_or_create(
+        key=key, defaults={"unit": unit, "case": case, "kind": kind, "title": title[:200]}
+    )
 
 
 def case_period(case: Case) -> Period:
@@ -133,7 +135,11 @@ def case_open(
     if not title.strip():
         raise ValidationError({"title": "标题不能为空。"})
     if not handling_unit.is_active:
-        raise ValidationError({"handling_unit": f"{handling_unit.name}已{handling_unit.get_status_display()}，请交办给承继单位。"})
+        raise ValidationError(
+            {
+                "handling_unit": f"{handling_unit.name}已{handling_unit.get_status_display()}，请交办给承继单位。"
+            }
+        )
     if period:
         _parse_period(period, "period")
     if any(unit.pk == handling_unit.pk for unit in co_units):
@@ -159,9 +165,21 @@ def case_open(
     CaseUnit.objects.bulk_create(
         CaseUnit(case=case, unit=unit, role=CaseUnit.Role.CO, assigned_at=received_at) for unit in co_units
     )
-    _log(case, actor=actor, action="opened", note=f"登记并交办{handling_unit.name}", due=case.due_date.isoformat())
+    _log(
+        case,
+        actor=actor,
+        action="opened",
+        note=f"登记并交办{handling_unit.name}",
+        due=case.due_date.isoformat(),
+    )
     for unit in [handling_unit, *co_units]:
-        _notify(unit=unit, case=case, kind=Notice.Kind.ASSIGNED, title=f"新交办：{case.number} {case.title}", key=f"assigned:{case.pk}:{unit.pk}")
+        _notify(
+            unit=unit,
+            case=case,
+            kind=Notice.Kind.ASSIGNED,
+            title=f"新交办：{case.number} {case.title}",
+            key=f"assigned:{case.pk}:{unit.pk}",
+        )
     audit.record(actor=actor, action="cases.opened", target=case, after=_snapshot(case))
     return case
 
@@ -190,8 +208,21 @@ def case_assign(*, case: Case, actor: User, unit: Unit, note: str = "") -> Case:
     CaseUnit.objects.create(case=case, unit=unit, role=CaseUnit.Role.LEAD, assigned_at=timezone.now())
     case.handling_unit = unit
     case.save(update_fields=["handling_unit", "updated_at"])
-    _log(case, actor=actor, action="assigned", note=note or f"由{previous.name}改由{unit.name}承办", before=before, to_unit=unit.pk)
-    _notify(unit=unit, case=case, kind=Notice.Kind.ASSIGNED, title=f"新交办：{case.number} {case.title}", key=f"assigned:{case.pk}:{unit.pk}:{timezone.now():%Y%m%d%H%M%S%f}")
+    _log(
+        case,
+        actor=actor,
+        action="assigned",
+        note=note or f"由{previous.name}改由{unit.name}承办",
+        before=before,
+        to_unit=unit.pk,
+    )
+    _notify(
+        unit=unit,
+        case=case,
+        kind=Notice.Kind.ASSIGNED,
+        title=f"新交办：{case.number} {case.title}",
+        key=f"assigned:{case.pk}:{unit.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+    )
     audit.record(actor=actor, action="cases.assigned", target=case, before=before, after=_snapshot(case))
     return case
 
@@ -205,7 +236,13 @@ def case_add_co_unit(*, case: Case, actor: User, unit: Unit) -> CaseUnit:
         raise ValidationError({"unit": f"{unit.name}已是本案承办单位。"})
     link = CaseUnit.objects.create(case=case, unit=unit, role=CaseUnit.Role.CO, assigned_at=timezone.now())
     _log(case, actor=actor, action="co_unit_added", note=f"增加协办单位{unit.name}", unit=unit.pk)
-    _notify(unit=unit, case=case, kind=Notice.Kind.ASSIGNED, title=f"协办：{case.number} {case.title}", key=f"assigned:{case.pk}:{unit.pk}")
+    _notify(
+        unit=unit,
+        case=case,
+        kind=Notice.Kind.ASSIGNED,
+        title=f"协办：{case.number} {case.title}",
+        key=f"assigned:{case.pk}:{unit.pk}",
+    )
     audit.record(actor=actor, action="cases.co_unit_added", target=case, after={"unit": unit.pk})
     return link
 
@@ -245,10 +282,18 @@ def case_suspend(*, case: Case, actor: User, kind: str, reason: str, on: date | 
     if on < case.start_date:
         raise ValidationError({"on": "中止日不能早于起算日。"})
     before = _snapshot(case)
-    suspension = Suspension.objects.create(case=case, kind=kind, reason=reason.strip(), started_on=on, started_by=actor)
+    suspension = Suspension.objects.create(
+        case=case, kind=kind, reason=reason.strip(), started_on=on, started_by=actor
+    )
     case.status = Case.Status.SUSPENDED
     case.save(update_fields=["status", "updated_at"])
-    _log(case, actor=actor, action="suspended", note=f"{suspension.get_kind_display()}：{reason}", before=before)
+    _log(
+        case,
+        actor=actor,
+        action="suspended",
+        note=f"{suspension.get_kind_display()}：{reason}",
+        before=before,
+    )
     audit.record(actor=actor, action="cases.suspended", target=case, before=before, after=_snapshot(case))
     return suspension
 
@@ -270,7 +315,13 @@ def case_resume(*, case: Case, actor: User, on: date | None = None, note: str = 
     case.status = Case.Status.OPEN
     case.due_date = case_due(case, today=on)
     case.save(update_fields=["status", "due_date", "updated_at"])
-    _log(case, actor=actor, action="resumed", note=note or f"恢复计时，期限顺延至{case.due_date:%Y-%m-%d}", before=before)
+    _log(
+        case,
+        actor=actor,
+        action="resumed",
+        note=note or f"恢复计时，期限顺延至{case.due_date:%Y-%m-%d}",
+        before=before,
+    )
     audit.record(actor=actor, action="cases.resumed", target=case, before=before, after=_snapshot(case))
     return case
 
@@ -289,12 +340,20 @@ def case_extend(*, case: Case, actor: User, requested_by: User, period: str, rea
     today = _today()
     existing = [e.period for e in case.extensions.order_by("approved_at", "id")]
     suspensions = [(s.started_on, s.ended_on) for s in case.suspensions.all()]
-    base = {"start": case.start_date, "period": case_period(case), "roll_forward": case.case_type.roll_forward}
+    base = {
+        "start": case.start_date,
+        "period": case_period(case),
+        "roll_forward": case.case_type.roll_forward,
+    }
     new_due = due_date(**base, suspensions=suspensions, extensions=[*existing, period], today=today)
-    ceiling = due_date(**base, suspensions=suspensions, extensions=[case.case_type.max_extension], today=today)
+    ceiling = due_date(
+        **base, suspensions=suspensions, extensions=[case.case_type.max_extension], today=today
+    )
     if new_due > ceiling:
         raise ValidationError(
-            {"period": f"延期后期限{new_due:%Y-%m-%d}超过「{case.case_type.name}」最多延长{case.case_type.max_extension}的上限（{ceiling:%Y-%m-%d}）。"}
+            {
+                "period": f"延期后期限{new_due:%Y-%m-%d}超过「{case.case_type.name}」最多延长{case.case_type.max_extension}的上限（{ceiling:%Y-%m-%d}）。"
+            }
         )
     before = _snapshot(case)
     extension = Extension.objects.create(
@@ -309,7 +368,13 @@ def case_extend(*, case: Case, actor: User, requested_by: User, period: str, rea
     )
     case.due_date, case.extended = new_due, True
     case.save(update_fields=["due_date", "extended", "updated_at"])
-    _log(case, actor=actor, action="extended", note=f"批准延期{period}至{new_due:%Y-%m-%d}：{reason}", before=before)
+    _log(
+        case,
+        actor=actor,
+        action="extended",
+        note=f"批准延期{period}至{new_due:%Y-%m-%d}：{reason}",
+        before=before,
+    )
     audit.record(actor=actor, action="cases.extended", target=case, before=before, after=_snapshot(case))
     return extension
 
@@ -327,17 +392,19 @@ def case_close(*, case: Case, actor: User, note: str, closed_at: datetime | None
     before = _snapshot(case)
     case.status = Case.Status.CLOSED
     case.closed_at = closed_at or timezone.now()
-    _enter_stage(case, case.case_type.stages.filter(is_final=True).first(), on=timezone.localdate(case.closed_at))
-    case.save(update_fields=["status", "closed_at", "stage", "stage_started_on", "stage_due_date", "updated_at"])
+    _enter_stage(
+        case, case.case_type.stages.filter(is_final=True).first(), on=timezone.localdate(case.closed_at)
+    )
+    case.save(
+        update_fields=["status", "closed_at", "stage", "stage_started_on", "stage_due_date", "updated_at"]
+    )
     _log(case, actor=actor, action="closed", note=note.strip(), before=before)
     audit.record(actor=actor, action="cases.closed", target=case, before=before, after=_snapshot(case))
     return case
 
 
 @transaction.atomic
-def case_comment(
-    *, case: Case, actor: User, note: str, files: Iterable[UploadedFile] = ()
-) -> TimelineEntry:
+def case_comment(*, case: Case, actor: User, note: str, files: Iterable[UploadedFile] = ()) -> TimelineEntry:
     """A note or opinion on the record (协办意见, 联系当事人情况), with optional attachments."""
     if not permissions.can_contribute(actor, case):
         raise PermissionDenied("只有主办或协办单位可以填写办理意见。")
@@ -351,11 +418,15 @@ def case_comment(
 
 
 @transaction.atomic
-def attachment_add(*, case: Case, actor: User, upload: UploadedFile, entry: TimelineEntry | None = None) -> Attachment:
+def attachment_add(
+    *, case: Case, actor: User, upload: UploadedFile, entry: TimelineEntry | None = None
+) -> Attachment:
     if not permissions.can_contribute(actor, case):
         raise PermissionDenied("只有主办或协办单位可以上传附件。")
     if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": f"附件「{upload.name}」超过{MAX_ATTACHMENT_BYTES // 1024 // 1024}MB。"})
+        raise ValidationError(
+            {"file": f"附件「{upload.name}」超过{MAX_ATTACHMENT_BYTES // 1024 // 1024}MB。"}
+        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -371,7 +442,12 @@ def attachment_add(*, case: Case, actor: User, upload: UploadedFile, entry: Time
     )
     attachment.file.save(f"{digest.hexdigest()[:16]}-{upload.name[-80:]}", upload, save=False)
     attachment.save()
-    audit.record(actor=actor, action="cases.attachment_added", target=case, after={"attachment": attachment.name, "sha256": attachment.sha256})
+    audit.record(
+        actor=actor,
+        action="cases.attachment_added",
+        target=case,
+        after={"attachment": attachment.name, "sha256": attachment.sha256},
+    )
     return attachment
 
 
@@ -403,7 +479,9 @@ def supervision_issue(*, case: Case, actor: User, level: int, reason: str, due: 
         raise ValidationError({"reason": "请写明督办事由。"})
     if due < _today():
         raise ValidationError({"due": "督办期限不能早于今天。"})
-    issuing_unit = next(m.unit for m in actor.memberships.filter(role="supervisor", is_active=True).select_related("unit"))
+    issuing_unit = next(
+        m.unit for m in actor.memberships.filter(role="supervisor", is_active=True).select_related("unit")
+    )
     supervision = Supervision.objects.create(
         case=case,
         level=level,
@@ -422,7 +500,12 @@ def supervision_issue(*, case: Case, actor: User, level: int, reason: str, due: 
         title=f"{label}：{case.number} {case.title}",
         key=f"supervision:{supervision.pk}",
     )
-    audit.record(actor=actor, action="cases.supervision_issued", target=case, after={"level": level, "due": due.isoformat()})
+    audit.record(
+        actor=actor,
+        action="cases.supervision_issued",
+        target=case,
+        after={"level": level, "due": due.isoformat()},
+    )
     return supervision
 
 
@@ -439,8 +522,15 @@ def supervision_resolve(*, supervision: Supervision, actor: User, resolution: st
     supervision.resolved_at, supervision.resolved_by = timezone.now(), actor
     supervision.resolution = resolution.strip()
     supervision.save(update_fields=["resolved_at", "resolved_by", "resolution"])
-    _log(case, actor=actor, action="supervision_resolved", note=f"反馈{supervision.get_level_display()}：{resolution}")
-    audit.record(actor=actor, action="cases.supervision_resolved", target=case, after={"supervision": supervision.pk})
+    _log(
+        case,
+        actor=actor,
+        action="supervision_resolved",
+        note=f"反馈{supervision.get_level_display()}：{resolution}",
+    )
+    audit.record(
+        actor=actor, action="cases.supervision_resolved", target=case, after={"supervision": supervision.pk}
+    )
     return supervision
 
 
@@ -469,13 +559,25 @@ def reminders_sweep(*, today: date | None = None) -> dict[str, int]:
     today = today or _today()
     calendar = get_calendar()
     horizon = max(
-        (due_date(start=today, period=ct.warning_period, roll_forward=False) for ct in CaseType.objects.all()),
+        (
+            due_date(start=today, period=ct.warning_period, roll_forward=False)
+            for ct in CaseType.objects.all()
+        ),
         default=today,
     )
     candidates = (
         Case.objects.filter(status=Case.Status.OPEN, archived_at__isnull=True, due_date__lte=horizon)
         .select_related("case_type")
-        .only("id", "number", "title", "due_date", "extended", "status", "handling_unit_id", "case_type__warning_period")
+        .only(
+            "id",
+            "number",
+            "title",
+            "due_date",
+            "extended",
+            "status",
+            "handling_unit_id",
+            "case_type__warning_period",
+        )
     )
     created = {"due_soon": 0, "overdue": 0}
     notices = []
@@ -490,9 +592,15 @@ def reminders_sweep(*, today: date | None = None) -> dict[str, int]:
             calendar=calendar,
         )
         if state == ClockState.OVERDUE:
-            kind, title = Notice.Kind.OVERDUE, f"已超期：{case.number} {case.title}（期限{case.due_date:%Y-%m-%d}）"
+            kind, title = (
+                Notice.Kind.OVERDUE,
+                f"已超期：{case.number} {case.title}（期限{case.due_date:%Y-%m-%d}）",
+            )
         elif state == ClockState.DUE_SOON:
-            kind, title = Notice.Kind.DUE_SOON, f"即将到期：{case.number} {case.title}（期限{case.due_date:%Y-%m-%d}）"
+            kind, title = (
+                Notice.Kind.DUE_SOON,
+                f"即将到期：{case.number} {case.title}（期限{case.due_date:%Y-%m-%d}）",
+            )
         else:
             continue
         notices.append(

@@ -26,5 +26,7 @@ def email_notices(*, keys: list[str]) -> int:
             )
         if recipients[notice.unit_id]:
             body = f"{notice.unit.name}：\n\n{notice.title}\n\n请登录法治政府建设管理平台办理。"
-            messages.append((f"[法治平台] {notice.title}", body, settings.DEFAULT_FROM_EMAIL, recipients[notice.unit_id]))
+            messages.append(
+                (f"[法治平台] {notice.title}", body, settings.DEFAULT_FROM_EMAIL, recipients[notice.unit_id])
+            )
     return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -12,5 +12,9 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/<slug:action>/", views.case_action, name="action"),
-    path("<int:pk>/supervision/<int:supervision_pk>/resolve/", views.supervision_resolve, name="supervision_resolve"),
+    path(
+        "<int:pk>/supervision/<int:supervision_pk>/resolve/",
+        views.supervision_resolve,
+        name="supervision_resolve",
+    ),
 ]

@@ -108,7 +108,9 @@ def _detail_context(request, case: Case, **forms_override) -> dict:
         "ClockState": ClockState,
     }
     context["suspend_form"].fields["kind"].choices = [
-        c for c in context["suspend_form"].fields["kind"].choices if c[0] in case.case_type.allowed_suspensions
+        c
+        for c in context["suspend_form"].fields["kind"].choices
+        if c[0] in case.case_type.allowed_suspensions
     ]
     context.update(forms_override)
     return context
@@ -121,18 +123,30 @@ def case_detail(request, pk: int):
 
 
 ACTIONS = {
-    "close": (forms.CloseForm, lambda case, user, d, req: services.case_close(case=case, actor=user, note=d["note"]), "已办结。"),
+    "close": (
+        forms.CloseForm,
+        lambda case, user, d, req: services.case_close(case=case, actor=user, note=d["note"]),
+        "已办结。",
+    ),
     "advance": (
         forms.AdvanceForm,
-        lambda case, user, d, req: services.case_advance(case=case, actor=user, to_stage=d["to_stage"], note=d["note"]),
+        lambda case, user, d, req: services.case_advance(
+            case=case, actor=user, to_stage=d["to_stage"], note=d["note"]
+        ),
         "已进入新阶段。",
     ),
     "suspend": (
         forms.SuspendForm,
-        lambda case, user, d, req: services.case_suspend(case=case, actor=user, kind=d["kind"], reason=d["reason"]),
+        lambda case, user, d, req: services.case_suspend(
+            case=case, actor=user, kind=d["kind"], reason=d["reason"]
+        ),
         "已中止计时。",
     ),
-    "resume": (forms.ResumeForm, lambda case, user, d, req: services.case_resume(case=case, actor=user, note=d["note"]), "已恢复计时。"),
+    "resume": (
+        forms.ResumeForm,
+        lambda case, user, d, req: services.case_resume(case=case, actor=user, note=d["note"]),
+        "已恢复计时。",
+    ),
     "extend": (
         forms.ExtendForm,
         lambda case, user, d, req: services.case_extend(
@@ -170,7 +184,9 @@ def case_action(request, pk: int, action: str):
         else form_class(request.POST, request.FILES)
     )
     if action == "suspend":
-        form.fields["kind"].choices = [c for c in form.fields["kind"].choices if c[0] in case.case_type.allowed_suspensions]
+        form.fields["kind"].choices = [
+            c for c in form.fields["kind"].choices if c[0] in case.case_type.allowed_suspensions
+        ]
     if form.is_valid():
         try:
             perform(case, request.user, form.cleaned_data, request)
@@ -196,7 +212,9 @@ def supervision_resolve(request, pk: int, supervision_pk: int):
     form = forms.ResolveSupervisionForm(request.POST)
     if form.is_valid():
         try:
-            services.supervision_resolve(supervision=supervision, actor=request.user, resolution=form.cleaned_data["resolution"])
+            services.supervision_resolve(
+                supervision=supervision, actor=request.user, resolution=form.cleaned_data["resolution"]
+            )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:

@@ -13,7 +13,9 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime:
     return datetime(year, month, day, hour, tzinfo=SHANGHAI)
 
 
-def open_case(unit: Unit, *, code: str = "reconsideration", received_at: datetime | None = None, **kwargs) -> Case:
+def open_case(
+    unit: Unit, *, code: str = "reconsideration", received_at: datetime | None = None, **kwargs
+) -> Case:
     """A case opened through the engine by an operator who may dispatch to any unit."""
     operator = kwargs.pop("actor", None) or user_with_role(Role.OPERATOR, unit, scope="all")
     return services.case_open(

@@ -54,7 +54,9 @@ def test_handler_of_another_unit_cannot_open_a_case_for_this_unit(unit, other_un
 
 def test_suspension_moves_the_due_date_by_the_days_stood_still(unit, handler):
     case = open_case(unit, received_at=at(2024, 3, 1))
-    services.case_suspend(case=case, actor=handler, kind="correction", reason="申请材料不全，通知补正", on=date(2024, 3, 5))
+    services.case_suspend(
+        case=case, actor=handler, kind="correction", reason="申请材料不全，通知补正", on=date(2024, 3, 5)
+    )
     assert clock_of(case, today=date(2024, 3, 10)).state == ClockState.SUSPENDED
 
     services.case_resume(case=case, actor=handler, on=date(2024, 3, 15))
@@ -74,7 +76,9 @@ def test_extension_is_bounded_by_the_case_type(unit, handler):
     case = open_case(unit, received_at=at(2024, 3, 1))
     supervisor = user_with_role(Role.SUPERVISOR, unit)
 
-    extension = services.case_extend(case=case, actor=supervisor, requested_by=handler, period="20d", reason="案情复杂")
+    extension = services.case_extend(
+        case=case, actor=supervisor, requested_by=handler, period="20d", reason="案情复杂"
+    )
     assert extension.due_after == date(2024, 5, 20)
     assert case.extended
     assert clock_of(case, today=date(2024, 4, 1)).state == ClockState.EXTENDED
@@ -127,7 +131,11 @@ def test_supervision_reaches_the_unit_and_is_resolved_by_it(unit, handler):
     supervisor = user_with_role(Role.SUPERVISOR, UnitFactory(), scope="all")
 
     supervision = services.supervision_issue(
-        case=case, actor=supervisor, level=Supervision.Level.LISTED, reason="群众反映强烈", due=date(2099, 1, 1)
+        case=case,
+        actor=supervisor,
+        level=Supervision.Level.LISTED,
+        reason="群众反映强烈",
+        due=date(2099, 1, 1),
     )
     assert Notice.objects.filter(unit=unit, kind=Notice.Kind.SUPERVISION).exists()
 
@@ -145,7 +153,9 @@ def test_handlers_cannot_supervise(unit, handler):
 
 def test_sweep_reminds_once_per_case_and_due_date(unit):
     overdue = open_case(unit, code="hotline", received_at=at(2024, 9, 27))  # due 2024-10-10
-    soon = open_case(unit, code="hotline", received_at=at(2024, 10, 9))  # due 2024-10-15: the 12 Oct 调休 Saturday counts
+    soon = open_case(
+        unit, code="hotline", received_at=at(2024, 10, 9)
+    )  # due 2024-10-15: the 12 Oct 调休 Saturday counts
     later = open_case(unit, received_at=at(2024, 10, 9))
 
     first = services.reminders_sweep(today=date(2024, 10, 15))
@@ -161,4 +171,10 @@ def test_sweep_reminds_once_per_case_and_due_date(unit):
 def test_case_types_are_data_with_stages():
     reconsideration = CaseType.objects.get(code="reconsideration")
     assert reconsideration.max_extension == "30d"
-    assert [s.code for s in reconsideration.stages.all()] == ["review", "answer", "hearing", "decision", "done"]
+    assert [s.code for s in reconsideration.stages.all()] == [
+        "review",
+        "answer",
+        "hearing",
+        "decision",
+        "done",
+    ]

@@ -95,14 +95,19 @@ def test_co_handling_unit_adds_an_opinion_with_an_attachment(client, unit, other
     login(client, co_handler)
     upload = SimpleUploadedFile("现场照片说明.txt", "施工单位已停工".encode(), content_type="text/plain")
 
-    response = client.post(reverse("cases:action", args=[case.pk, "comment"]), {"note": "协办意见：已现场核查", "files": upload})
+    response = client.post(
+        reverse("cases:action", args=[case.pk, "comment"]), {"note": "协办意见：已现场核查", "files": upload}
+    )
 
     assert response.status_code == 302
     attachment = case.attachments.get()
     download = client.get(reverse("cases:attachment", args=[case.pk, attachment.pk]))
     assert b"".join(download.streaming_content) == "施工单位已停工".encode()
     # but a co-handler cannot close the lead unit's case
-    assert client.post(reverse("cases:action", args=[case.pk, "close"]), {"note": "协办单位办结"}).status_code == 403
+    assert (
+        client.post(reverse("cases:action", args=[case.pk, "close"]), {"note": "协办单位办结"}).status_code
+        == 403
+    )
 
 
 def test_supervisor_issues_supervision_which_shows_on_the_units_workbench(client, handler, case, other_unit):

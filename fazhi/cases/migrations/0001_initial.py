@@ -7,269 +7,620 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseStage',
+            name="CaseStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='阶段代码')),
-                ('name', models.CharField(max_length=40, verbose_name='阶段名称')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('period', models.CharField(blank=True, max_length=12, verbose_name='阶段时限')),
-                ('is_final', models.BooleanField(default=False, verbose_name='办结阶段')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="阶段代码")),
+                ("name", models.CharField(max_length=40, verbose_name="阶段名称")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("period", models.CharField(blank=True, max_length=12, verbose_name="阶段时限")),
+                ("is_final", models.BooleanField(default=False, verbose_name="办结阶段")),
             ],
             options={
-                'verbose_name': '办理阶段',
-                'verbose_name_plural': '办理阶段',
-                'ordering': ['case_type_id', 'order'],
+                "verbose_name": "办理阶段",
+                "verbose_name_plural": "办理阶段",
+                "ordering": ["case_type_id", "order"],
             },
         ),
         migrations.CreateModel(
-            name='CaseType',
+            name="CaseType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='类型代码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('legal_basis', models.TextField(verbose_name='法律依据')),
-                ('period', models.CharField(max_length=12, verbose_name='办理期限')),
-                ('roll_forward', models.BooleanField(default=True, verbose_name='期限末日遇节假日顺延')),
-                ('warning_period', models.CharField(default='2wd', max_length=12, verbose_name='临期提醒窗口')),
-                ('allowed_suspensions', models.JSONField(blank=True, default=list, verbose_name='允许的中止情形')),
-                ('max_extension', models.CharField(blank=True, help_text='留空表示不得延期', max_length=12, verbose_name='延期上限')),
-                ('extension_approver_role', models.CharField(choices=[('system_admin', '系统管理员'), ('security_admin', '安全管理员'), ('audit_admin', '审计管理员'), ('supervisor', '法治督察（法治办/司法局）'), ('handler', '承办人员'), ('unit_leader', '单位负责人'), ('operator', '12345话务员'), ('leader', '领导（驾驶舱）')], default='supervisor', max_length=20, verbose_name='延期审批角色')),
-                ('number_format', models.CharField(default='{prefix}-{year}-{seq:06d}', max_length=60, verbose_name='编号格式')),
-                ('number_prefix', models.CharField(max_length=20, verbose_name='编号前缀')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="类型代码")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("legal_basis", models.TextField(verbose_name="法律依据")),
+                ("period", models.CharField(max_length=12, verbose_name="办理期限")),
+                ("roll_forward", models.BooleanField(default=True, verbose_name="期限末日遇节假日顺延")),
+                (
+                    "warning_period",
+                    models.CharField(default="2wd", max_length=12, verbose_name="临期提醒窗口"),
+                ),
+                (
+                    "allowed_suspensions",
+                    models.JSONField(blank=True, default=list, verbose_name="允许的中止情形"),
+                ),
+                (
+                    "max_extension",
+                    models.CharField(
+                        blank=True, help_text="留空表示不得延期", max_length=12, verbose_name="延期上限"
+                    ),
+                ),
+                (
+                    "extension_approver_role",
+                    models.CharField(
+                        choices=[
+                            ("system_admin", "系统管理员"),
+                            ("security_admin", "安全管理员"),
+                            ("audit_admin", "审计管理员"),
+                            ("supervisor", "法治督察（法治办/司法局）"),
+                            ("handler", "承办人员"),
+                            ("unit_leader", "单位负责人"),
+                            ("operator", "12345话务员"),
+                            ("leader", "领导（驾驶舱）"),
+                        ],
+                        default="supervisor",
+                        max_length=20,
+                        verbose_name="延期审批角色",
+                    ),
+                ),
+                (
+                    "number_format",
+                    models.CharField(
+                        default="{prefix}-{year}-{seq:06d}", max_length=60, verbose_name="编号格式"
+                    ),
+                ),
+                ("number_prefix", models.CharField(max_length=20, verbose_name="编号前缀")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '案件类型',
-                'verbose_name_plural': '案件类型',
-                'ordering': ['code'],
+                "verbose_name": "案件类型",
+                "verbose_name_plural": "案件类型",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='编号')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('description', models.TextField(blank=True, verbose_name='内容')),
-                ('status', models.CharField(choices=[('open', '办理中'), ('suspended', '中止'), ('closed', '已办结')], default='open', max_length=12, verbose_name='状态')),
-                ('stage_started_on', models.DateField(blank=True, null=True, verbose_name='阶段开始日')),
-                ('stage_due_date', models.DateField(blank=True, null=True, verbose_name='阶段期限')),
-                ('received_at', models.DateTimeField(verbose_name='收到时间')),
-                ('start_date', models.DateField(help_text='期限从次日起算', verbose_name='起算日')),
-                ('period', models.CharField(blank=True, help_text='留空按案件类型；来文载明或法定特别期限时填写，如 15d', max_length=12, verbose_name='本案期限')),
-                ('due_date', models.DateField(db_index=True, verbose_name='办理期限')),
-                ('extended', models.BooleanField(default=False, verbose_name='已延期')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('is_confidential', models.BooleanField(default=False, verbose_name='保密')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='归档时间')),
-                ('archive_reason', models.CharField(blank=True, max_length=200, verbose_name='归档原因')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('handling_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases_handled', to='org.unit', verbose_name='承办单位')),
-                ('stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.casestage', verbose_name='当前阶段')),
-                ('case_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.casetype', verbose_name='类型')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="编号")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("description", models.TextField(blank=True, verbose_name="内容")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "办理中"), ("suspended", "中止"), ("closed", "已办结")],
+                        default="open",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("stage_started_on", models.DateField(blank=True, null=True, verbose_name="阶段开始日")),
+                ("stage_due_date", models.DateField(blank=True, null=True, verbose_name="阶段期限")),
+                ("received_at", models.DateTimeField(verbose_name="收到时间")),
+                ("start_date", models.DateField(help_text="期限从次日起算", verbose_name="起算日")),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True,
+                        help_text="留空按案件类型；来文载明或法定特别期限时填写，如 15d",
+                        max_length=12,
+                        verbose_name="本案期限",
+                    ),
+                ),
+                ("due_date", models.DateField(db_index=True, verbose_name="办理期限")),
+                ("extended", models.BooleanField(default=False, verbose_name="已延期")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("is_confidential", models.BooleanField(default=False, verbose_name="保密")),
+                ("archived_at", models.DateTimeField(blank=True, null=True, verbose_name="归档时间")),
+                ("archive_reason", models.CharField(blank=True, max_length=200, verbose_name="归档原因")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "handling_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases_handled",
+                        to="org.unit",
+                        verbose_name="承办单位",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.casestage",
+                        verbose_name="当前阶段",
+                    ),
+                ),
+                (
+                    "case_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.casetype",
+                        verbose_name="类型",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '案件',
-                'verbose_name_plural': '案件',
-                'ordering': ['due_date', 'id'],
+                "verbose_name": "案件",
+                "verbose_name_plural": "案件",
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.AddField(
-            model_name='casestage',
-            name='case_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='cases.casetype', verbose_name='案件类型'),
+            model_name="casestage",
+            name="case_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="stages",
+                to="cases.casetype",
+                verbose_name="案件类型",
+            ),
         ),
         migrations.CreateModel(
-            name='CaseUnit',
+            name="CaseUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', '主办'), ('co', '协办')], max_length=8, verbose_name='承办方式')),
-                ('assigned_at', models.DateTimeField(verbose_name='交办时间')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_units', to='cases.case')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_links', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "主办"), ("co", "协办")], max_length=8, verbose_name="承办方式"
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(verbose_name="交办时间")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="case_units",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_links",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '承办单位',
-                'verbose_name_plural': '承办单位',
-                'ordering': ['case_id', 'role', 'id'],
+                "verbose_name": "承办单位",
+                "verbose_name_plural": "承办单位",
+                "ordering": ["case_id", "role", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Extension',
+            name="Extension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=12, verbose_name='延长期限')),
-                ('reason', models.CharField(max_length=300, verbose_name='理由')),
-                ('approved_at', models.DateTimeField(verbose_name='批准时间')),
-                ('due_before', models.DateField(verbose_name='原期限')),
-                ('due_after', models.DateField(verbose_name='新期限')),
-                ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='cases.case')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=12, verbose_name="延长期限")),
+                ("reason", models.CharField(max_length=300, verbose_name="理由")),
+                ("approved_at", models.DateTimeField(verbose_name="批准时间")),
+                ("due_before", models.DateField(verbose_name="原期限")),
+                ("due_after", models.DateField(verbose_name="新期限")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '延期',
-                'verbose_name_plural': '延期',
-                'ordering': ['case_id', 'approved_at'],
+                "verbose_name": "延期",
+                "verbose_name_plural": "延期",
+                "ordering": ["case_id", "approved_at"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('due_soon', '临期提醒'), ('overdue', '超期提醒'), ('supervision', '督办通知'), ('assigned', '新交办')], max_length=12, verbose_name='类型')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='cases.case')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("due_soon", "临期提醒"),
+                            ("overdue", "超期提醒"),
+                            ("supervision", "督办通知"),
+                            ("assigned", "新交办"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒',
-                'verbose_name_plural': '提醒',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "提醒",
+                "verbose_name_plural": "提醒",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NumberSequence',
+            name="NumberSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('case_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sequences', to='cases.casetype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "case_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sequences",
+                        to="cases.casetype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '编号序列',
-                'verbose_name_plural': '编号序列',
+                "verbose_name": "编号序列",
+                "verbose_name_plural": "编号序列",
             },
         ),
         migrations.CreateModel(
-            name='Supervision',
+            name="Supervision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '催办'), (2, '督办'), (3, '挂牌督办')], verbose_name='级别')),
-                ('reason', models.CharField(max_length=300, verbose_name='督办事由')),
-                ('due_date', models.DateField(verbose_name='督办期限')),
-                ('issued_at', models.DateTimeField(verbose_name='督办时间')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('resolution', models.TextField(blank=True, verbose_name='办理情况')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervisions', to='cases.case')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督办人')),
-                ('issuing_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='督办单位')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "催办"), (2, "督办"), (3, "挂牌督办")], verbose_name="级别"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="督办事由")),
+                ("due_date", models.DateField(verbose_name="督办期限")),
+                ("issued_at", models.DateTimeField(verbose_name="督办时间")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("resolution", models.TextField(blank=True, verbose_name="办理情况")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supervisions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="督办人",
+                    ),
+                ),
+                (
+                    "issuing_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="督办单位",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办',
-                'verbose_name_plural': '督办',
-                'ordering': ['-issued_at'],
+                "verbose_name": "督办",
+                "verbose_name_plural": "督办",
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='Suspension',
+            name="Suspension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('suspended', '中止'), ('correction', '补正'), ('awaiting', '等待当事人'), ('appraisal', '鉴定/检测'), ('hearing', '听证')], max_length=12, verbose_name='情形')),
-                ('reason', models.CharField(max_length=300, verbose_name='理由')),
-                ('started_on', models.DateField(verbose_name='中止日')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='恢复日')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suspensions', to='cases.case')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("suspended", "中止"),
+                            ("correction", "补正"),
+                            ("awaiting", "等待当事人"),
+                            ("appraisal", "鉴定/检测"),
+                            ("hearing", "听证"),
+                        ],
+                        max_length=12,
+                        verbose_name="情形",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="理由")),
+                ("started_on", models.DateField(verbose_name="中止日")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="恢复日")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suspensions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '期限中止',
-                'verbose_name_plural': '期限中止',
-                'ordering': ['case_id', 'started_on'],
+                "verbose_name": "期限中止",
+                "verbose_name_plural": "期限中止",
+                "ordering": ["case_id", "started_on"],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('action', models.CharField(max_length=40, verbose_name='操作')),
-                ('from_status', models.CharField(blank=True, max_length=12, verbose_name='原状态')),
-                ('to_status', models.CharField(blank=True, max_length=12, verbose_name='新状态')),
-                ('from_stage', models.CharField(blank=True, max_length=40, verbose_name='原阶段')),
-                ('to_stage', models.CharField(blank=True, max_length=40, verbose_name='新阶段')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='数据')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='cases.case')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='操作单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("action", models.CharField(max_length=40, verbose_name="操作")),
+                ("from_status", models.CharField(blank=True, max_length=12, verbose_name="原状态")),
+                ("to_status", models.CharField(blank=True, max_length=12, verbose_name="新状态")),
+                ("from_stage", models.CharField(blank=True, max_length=40, verbose_name="原阶段")),
+                ("to_stage", models.CharField(blank=True, max_length=40, verbose_name="新阶段")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="数据")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="timeline", to="cases.case"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="操作单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理记录',
-                'verbose_name_plural': '办理记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "办理记录",
+                "verbose_name_plural": "办理记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=fazhi.cases.models.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小')),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='cases.case')),
-                ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attachments', to='cases.timelineentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to=fazhi.cases.models.attachment_path, verbose_name="文件")),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小")),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(verbose_name="上传时间")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attachments",
+                        to="cases.timelineentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '附件',
-                'verbose_name_plural': '附件',
-                'ordering': ['uploaded_at'],
+                "verbose_name": "附件",
+                "verbose_name_plural": "附件",
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='casestage',
-            constraint=models.UniqueConstraint(fields=('case_type', 'code'), name='casestage_unique_code'),
+            model_name="casestage",
+            constraint=models.UniqueConstraint(fields=("case_type", "code"), name="casestage_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='casestage',
-            constraint=models.UniqueConstraint(fields=('case_type', 'order'), name='casestage_unique_order'),
+            model_name="casestage",
+            constraint=models.UniqueConstraint(fields=("case_type", "order"), name="casestage_unique_order"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['handling_unit', 'status', 'due_date'], name='case_unit_status_due_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["handling_unit", "status", "due_date"], name="case_unit_status_due_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['case_type', 'received_at'], name='case_type_received_idx'),
+            model_name="case",
+            index=models.Index(fields=["case_type", "received_at"], name="case_type_received_idx"),
         ),
         migrations.AddIndex(
-            model_name='caseunit',
-            index=models.Index(fields=['unit', 'is_active'], name='caseunit_unit_active_idx'),
+            model_name="caseunit",
+            index=models.Index(fields=["unit", "is_active"], name="caseunit_unit_active_idx"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['unit', 'read_at'], name='notice_unit_unread_idx'),
+            model_name="notice",
+            index=models.Index(fields=["unit", "read_at"], name="notice_unit_unread_idx"),
         ),
         migrations.AddConstraint(
-            model_name='numbersequence',
-            constraint=models.UniqueConstraint(fields=('case_type', 'year'), name='numbersequence_unique_year'),
+            model_name="numbersequence",
+            constraint=models.UniqueConstraint(
+                fields=("case_type", "year"), name="numbersequence_unique_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suspension',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='suspension_ends_after_start'),
+            model_name="suspension",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True), ("ended_on__gte", models.F("started_on")), _connector="OR"
+                ),
+                name="suspension_ends_after_start",
+            ),
         ),
     ]
