@@ -152,6 +152,7 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["handling_unit", "status", "due_date"], name="case_unit_status_due_idx"),
             models.Index(fields=["case_type", "received_at"], name="case_type_received_idx"),
+            models.Index(fields=["status", "due_date"], name="case_status_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -314,6 +315,7 @@ class Notice(models.Model):
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
     key = models.CharField(max_length=120, unique=True)
+    due_date = models.DateField("案件期限", null=True, blank=True, help_text="临期、超期提醒针对的期限")
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
@@ -321,7 +323,10 @@ class Notice(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "提醒"
         verbose_name_plural = "提醒"
-        indexes = [models.Index(fields=["unit", "read_at"], name="notice_unit_unread_idx")]
+        indexes = [
+            models.Index(fields=["unit", "read_at"], name="notice_unit_unread_idx"),
+            models.Index(fields=["case", "kind", "due_date"], name="notice_case_kind_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from fazhi.cases import permissions
@@ -579,6 +580,15 @@ def reminders_sweep(*, today: date | None = None) -> dict[str, int]:
             "case_type__warning_period",
         )
     )
+
+    # Skip in SQL what this due date was already reminded of; a case reminded 临期 still gets
+    # its 超期 notice once the day passes.
+    def reminded(kind: str) -> Exists:
+        return Exists(Notice.objects.filter(case=OuterRef("pk"), kind=kind, due_date=OuterRef("due_date")))
+
+    candidates = candidates.exclude(Q(due_date__lt=today) & reminded(Notice.Kind.OVERDUE)).exclude(
+        Q(due_date__gte=today) & reminded(Notice.Kind.DUE_SOON)
+    )
     created = {"due_soon": 0, "overdue": 0}
     notices = []
     for case in candidates.iterator(chunk_size=2000):
@@ -609,6 +619,7 @@ def reminders_sweep(*, today: date | None = None) -> dict[str, int]:
                 case_id=case.pk,
                 kind=kind,
                 title=title[:200],
+                due_date=case.due_date,
                 key=f"{kind}:{case.pk}:{case.due_date:%Y%m%d}",
             )
         )
