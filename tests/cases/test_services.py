@@ -178,3 +178,17 @@ def test_case_types_are_data_with_stages():
         "decision",
         "done",
     ]
+
+
+def test_sweep_emails_the_unit_when_configured(unit, handler, settings, mailoutbox, django_capture_on_commit_callbacks):
+    settings.FAZHI_EMAIL_NOTICES = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    handler.email = "handler@example.gov.cn"
+    handler.save(update_fields=["email"])
+    open_case(unit, code="hotline", received_at=at(2024, 9, 27))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_sweep(today=date(2024, 10, 15))
+
+    assert [m.to for m in mailoutbox] == [["handler@example.gov.cn"]]
+    assert "已超期" in mailoutbox[0].subject
