@@ -1,0 +1,122 @@
+"""Writes to the platform registers kept in core. Each is atomic, permission-checked and audited.
+
+Sections: the work calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from fazhi.core import audit
+from fazhi.core import calendar as work_calendar
+from fazhi.core.calendar_seed import SeedResult, check_years, seed_years
+from fazhi.core.models import CalendarDay
+from fazhi.org.models import User
+from fazhi.org.permissions import can_edit_calendar
+
+# -- the work calendar -------------------------------------------------------------------------
+
+WORKING_KINDS = {CalendarDay.Kind.WORKDAY, CalendarDay.Kind.MAKEUP_WORKDAY}
+RESTING_KINDS = {CalendarDay.Kind.WEEKEND, CalendarDay.Kind.HOLIDAY}
+_DAY_FIELDS = ("is_workday", "kind", "name", "source", "note")
+
+
+def _day_snapshot(day: CalendarDay | None) -> dict | None:
+    if day is None:
+        return None
+    return {"date": day.date.isoformat(), **{f: getattr(day, f) for f in _DAY_FIELDS}}
+
+
+def _default_kind(day: date, is_workday: bool, name: str) -> str:
+    weekend = day.weekday() >= 5
+    if is_workday:
+        return CalendarDay.Kind.MAKEUP_WORKDAY if weekend else CalendarDay.Kind.WORKDAY
+    return CalendarDay.Kind.WEEKEND if weekend and not name else CalendarDay.Kind.HOLIDAY
+
+
+def _field_limit(field: str) -> int:
+    return CalendarDay._meta.get_field(field).max_length
+
+
+@transaction.atomic
+def calendar_day_set(
+    *,
+    actor: User,
+    day: date,
+    is_workday: bool,
+    kind: str | None = None,
+    name: str = "",
+    note: str = "",
+    source: str = CalendarDay.Source.MANUAL,
+) -> CalendarDay:
+    """Set one day of the work calendar (e.g. a local 调休 or a day off after a typhoon).
+
+    Without `kind`, a working Saturday/Sunday becomes a 调休上班日 and a day off on a weekday,
+    or a named one, a 法定节假日. Every deadline computed afterwards uses the new value.
+    """
+    if not can_edit_calendar(actor):
+        raise PermissionDenied("只有系统管理员可以修改工作日历。")
+    name, note = name.strip(), note.strip()
+    kind = kind or _default_kind(day, is_workday, name)
+    if kind not in CalendarDay.Kind.values:
+        raise ValidationError({"kind": f"类型「{kind}」无效，应为工作日、周休日、法定节假日或调休上班日。"})
+    if is_workday and kind not in WORKING_KINDS:
+        raise ValidationError({"kind": "工作日的类型只能是“工作日”或“调休上班日”。"})
+    if not is_workday and kind not in RESTING_KINDS:
+        raise ValidationError({"kind": "休息日的类型只能是“周休日”或“法定节假日”。"})
+    if source not in CalendarDay.Source.values:
+        raise ValidationError({"source": f"来源「{source}」无效。"})
+    if len(name) > _field_limit("name"):
+        raise ValidationError({"name": f"节日名称不超过{_field_limit('name')}个字。"})
+    if len(note) > _field_limit("note"):
+        raise ValidationError({"note": f"说明不超过{_field_limit('note')}个字。"})
+
+    row = CalendarDay.objects.select_for_update().filter(date=day).first()
+    before = _day_snapshot(row)
+    wanted = {"is_workday": is_workday, "kind": kind, "name": name, "source": source, "note": note}
+    if row is not None and all(getattr(row, f) == v for f, v in wanted.items()):
+        return row
+    if row is None:
+        row = CalendarDay(date=day, **wanted)
+    else:
+        for field, value in wanted.items():
+            setattr(row, field, value)
+    row.save()
+    audit.record(
+        actor=actor, action="calendar.day_changed", target=row, before=before, after=_day_snapshot(row)
+    )
+    work_calendar.invalidate()
+    return row
+
+
+@transaction.atomic
+def calendar_year_load(*, actor: User | None, year: int) -> SeedResult:
+    """Load (or refresh) one year from the national holiday arrangements in chinese_calendar.
+
+    Days an administrator set by hand or by local rule are kept. `actor=None` is the server
+    operator at the command line (`fazhi calendar_seed`).
+    """
+    if actor is not None and not can_edit_calendar(actor):
+        raise PermissionDenied("只有系统管理员可以载入工作日历。")
+    try:
+        check_years(year, year)
+    except ValueError as exc:
+        raise ValidationError({"year": str(exc)}) from None
+    result = seed_years(CalendarDay, year, year)
+    audit.record(
+        actor=actor,
+        action="calendar.year_loaded",
+        after={
+            "year": year,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "kept": result.kept,
+        },
+        message=f"载入{year}年工作日历",
+    )
+    work_calendar.invalidate()
+    return result
