@@ -642,3 +642,44 @@ def reminders_sweep(*, today: date | None = None) -> dict[str, int]:
                 chunk = fresh_keys[start : start + 500]
                 transaction.on_commit(lambda chunk=chunk: email_notices.enqueue(keys=chunk))
     return created
+
+
+@transaction.atomic
+def cases_transfer_to_successor(*, actor: User, unit: Unit, successor: Unit, note: str = "") -> int:
+    """机构改革: open cases led or co-handled by a merged or abolished unit pass to its successor.
+
+    Called by the org service that records the reorganisation, inside its transaction; the clock
+    of each case keeps running, and each case's timeline says why its unit changed.
+    """
+    open_statuses = [Case.Status.OPEN, Case.Status.SUSPENDED]
+    now = timezone.now()
+    reason = note or f"{unit.name}机构改革，由{successor.name}承继"
+    moved = 0
+    for case in Case.objects.filter(handling_unit=unit, status__in=open_statuses).select_for_update():
+        CaseUnit.objects.filter(case=case, role=CaseUnit.Role.LEAD, is_active=True).update(is_active=False)
+        CaseUnit.objects.filter(case=case, unit=successor, is_active=True).update(is_active=False)
+        CaseUnit.objects.create(case=case, unit=successor, role=CaseUnit.Role.LEAD, assigned_at=now)
+        case.handling_unit = successor
+        case.save(update_fields=["handling_unit", "updated_at"])
+        _log(case, actor=actor, action="transferred", note=reason, from_unit=unit.pk, to_unit=successor.pk)
+        moved += 1
+    co_links = CaseUnit.objects.filter(
+        unit=unit, role=CaseUnit.Role.CO, is_active=True, case__status__in=open_statuses
+    )
+    for link in co_links.select_related("case"):
+        link.is_active = False
+        link.save(update_fields=["is_active"])
+        if not link.case.case_units.filter(unit=successor, is_active=True).exists():
+            CaseUnit.objects.create(case=link.case, unit=successor, role=CaseUnit.Role.CO, assigned_at=now)
+        _log(
+            link.case, actor=actor, action="transferred", note=reason, from_unit=unit.pk, to_unit=successor.pk
+        )
+        moved += 1
+    if moved:
+        audit.record(
+            actor=actor,
+            action="cases.transferred_on_reorganisation",
+            target=unit,
+            after={"successor": successor.pk, "cases": moved},
+        )
+    return moved

@@ -180,7 +180,9 @@ def test_case_types_are_data_with_stages():
     ]
 
 
-def test_sweep_emails_the_unit_when_configured(unit, handler, settings, mailoutbox, django_capture_on_commit_callbacks):
+def test_sweep_emails_the_unit_when_configured(
+    unit, handler, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.FAZHI_EMAIL_NOTICES = True
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     handler.email = "handler@example.gov.cn"
@@ -192,3 +194,24 @@ def test_sweep_emails_the_unit_when_configured(unit, handler, settings, mailoutb
 
     assert [m.to for m in mailoutbox] == [["handler@example.gov.cn"]]
     assert "已超期" in mailoutbox[0].subject
+
+
+def test_open_cases_pass_to_the_successor_of_a_merged_unit(unit, other_unit):
+    from fazhi.cases.models import CaseUnit
+
+    led = open_case(unit)
+    co_handled = open_case(other_unit, co_units=[unit])
+    closed = open_case(unit)
+    services.case_close(case=closed, actor=user_with_role(Role.HANDLER, unit), note="已办结的旧案件")
+    successor = UnitFactory()
+    admin = user_with_role(Role.SYSTEM_ADMIN)
+
+    moved = services.cases_transfer_to_successor(actor=admin, unit=unit, successor=successor)
+
+    led.refresh_from_db()
+    closed.refresh_from_db()
+    assert moved == 2
+    assert led.handling_unit == successor
+    assert closed.handling_unit == unit  # history stays with the unit that did the work
+    assert CaseUnit.objects.filter(case=co_handled, unit=successor, role="co", is_active=True).exists()
+    assert led.timeline.last().action == "transferred"
