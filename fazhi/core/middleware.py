@@ -4,13 +4,15 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import context
+from fazhi.core import context, security_services
 
 
 def client_ip(request) -> str | None:
@@ -18,6 +20,15 @@ def client_ip(request) -> str | None:
     if settings.PRODUCTION and request.META.get("HTTP_X_FORWARDED_FOR"):
         return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip() or None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def flash(request, response, level: int, text: str):
+    """Attach a message to a response that short-circuits before MessageMiddleware runs
+    (these middlewares sit above it in settings.MIDDLEWARE)."""
+    storage = getattr(request, "_messages", None) or default_storage(request)
+    storage.add(level, text)
+    storage.update(response)
+    return response
 
 
 class RequestIdMiddleware:
@@ -39,6 +50,8 @@ class SessionIdleTimeoutMiddleware:
     """Log the user out after FAZHI_SESSION_IDLE_MINUTES without a request (等保 8.1.4.1 b)."""
 
     SESSION_KEY = "_fazhi_last_seen"
+    # Saving the session on every request costs a write each; a minute's slack does not matter.
+    TOUCH_EVERY_SECONDS = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,12 +61,16 @@ class SessionIdleTimeoutMiddleware:
             now = time.time()
             last_seen = request.session.get(self.SESSION_KEY)
             if last_seen and now - last_seen > settings.FAZHI_SESSION_IDLE_MINUTES * 60:
+                security_services.logout_recorded(user=request.user, reason="idle")
                 logout(request)
-                messages.info(
-                    request, f"您已超过{settings.FAZHI_SESSION_IDLE_MINUTES}分钟未操作，请重新登录。"
+                return flash(
+                    request,
+                    redirect_to_login(request.get_full_path()),
+                    messages.INFO,
+                    f"您已超过{settings.FAZHI_SESSION_IDLE_MINUTES}分钟未操作，请重新登录。",
                 )
-                return redirect(f"{reverse('login')}?next={request.path}")
-            request.session[self.SESSION_KEY] = now
+            if not last_seen or now - last_seen > self.TOUCH_EVERY_SECONDS:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)
 
 
@@ -71,6 +88,10 @@ class PasswordExpiryMiddleware:
             changed = user.password_changed_at
             expired = changed is None or timezone.now() - changed > timedelta(days=max_age)
             if expired and request.path not in allowed:
-                messages.warning(request, "您的密码已过期或尚未修改初始密码，请先修改密码。")
-                return redirect("password_change")
+                return flash(
+                    request,
+                    redirect("password_change"),
+                    messages.WARNING,
+                    "您的密码已过期或尚未修改初始密码，请先修改密码。",
+                )
         return self.get_response(request)
