@@ -107,6 +107,9 @@ class Unit(TimeStampedModel):
         related_name="predecessors",
     )
     status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
+    status_note = models.CharField(
+        "状态变更说明", max_length=200, blank=True, help_text="如机构改革的依据文件文号"
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:

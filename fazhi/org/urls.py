@@ -1,13 +1,18 @@
-# Scaffolding routes: the app's owner replaces these with real views.
-from django.http import HttpResponse
 from django.urls import path
+
+from fazhi.org import views
 
 app_name = "org"
 
 urlpatterns = [
-    path("unit_list/", lambda r: HttpResponse("unit_list"), name="unit_list"),
-    path("staff_list/", lambda r: HttpResponse("staff_list"), name="staff_list"),
-    path("responsibility_list/", lambda r: HttpResponse("responsibility_list"), name="responsibility_list"),
-    path("boundary_list/", lambda r: HttpResponse("boundary_list"), name="boundary_list"),
-    path("units/<int:pk>/", lambda r, pk: HttpResponse("unit"), name="unit_detail"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/grant/", views.membership_grant, name="membership_grant"),
+    path("staff/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
+    path("responsibilities/", views.responsibility_list, name="responsibility_list"),
+    path("boundaries/", views.boundary_list, name="boundary_list"),
+    path("xlsx/<slug:kind>/template/", views.register_template, name="template"),
+    path("xlsx/<slug:kind>/export/", views.register_export, name="export"),
+    path("xlsx/<slug:kind>/import/", views.register_import, name="import"),
 ]

@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from fazhi.org.models import Membership, Region, ResponsibilityItem, Role, Unit, User
+from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 
 PASSWORD = "Fazhi@2024"
 
@@ -75,3 +75,33 @@ class ResponsibilityItemFactory(factory.django.DjangoModelFactory):
 def user_with_role(role: str, unit: Unit | None = None, scope: str = Membership.Scope.UNIT, **kwargs) -> User:
     membership = MembershipFactory(role=role, unit=unit or UnitFactory(), scope=scope, **kwargs)
     return membership.user
+
+
+def credit_code(n: int, *, prefix: str = "11") -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015) for test number n: prefix, region, serial, check."""
+    from fazhi.org.validators import credit_code_check_char
+
+    first17 = f"{prefix}410900{n:09d}"[:17]
+    return first17 + credit_code_check_char(first17)
+
+
+class BoundaryItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoundaryItem
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"BJ-{n:04d}")
+    name = factory.Sequence(lambda n: f"测试边界事项{n}")
+    description = "牵头单位负责受理和处置，配合单位按职责提供支持。"
+    keywords = "噪音、扰民"
+    lead_unit = factory.SubFactory(UnitFactory)
+
+    @factory.post_generation
+    def co_units(obj, create, extracted, **kwargs):
+        if create:
+            obj.co_units.set(extracted if extracted is not None else [UnitFactory()])
+
+
+def admin_user(role: str, unit: Unit | None = None, **kwargs) -> User:
+    """A holder of one of the 三员 roles; their scope is always 全部."""
+    return user_with_role(role, unit, scope=Membership.Scope.ALL, **kwargs)
