@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.permissions import CASEWORK_ROLES, has_role, memberships_of, unit_scope
-from fazhi.org.services import KEYWORD_SEPARATORS
+from fazhi.org.validators import split_keywords
 
 STAFF_SEE_ALL_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
@@ -212,10 +212,7 @@ def boundary_items_visible_to(
 
 
 def keywords_of(item: BoundaryItem) -> list[str]:
-    text = item.keywords or ""
-    for sep in KEYWORD_SEPARATORS:
-        text = text.replace(sep, "\n")
-    return [w.strip() for w in text.split("\n") if w.strip()]
+    return split_keywords(item.keywords)
 
 
 def boundary_items_matching(text: str) -> list[tuple[BoundaryItem, list[str]]]:

@@ -39,7 +39,12 @@ from fazhi.org.models import (
     User,
 )
 from fazhi.org.permissions import has_role
-from fazhi.org.validators import credit_code_problem, normalise_credit_code, region_code_problem
+from fazhi.org.validators import (
+    credit_code_problem,
+    normalise_credit_code,
+    region_code_problem,
+    split_keywords,
+)
 
 BOOTSTRAP_ACTOR = "系统初始化"
 
@@ -83,7 +88,6 @@ BOUNDARY_EDITABLE = (
     "co_units",
     "settled_by",
 )
-KEYWORD_SEPARATORS = "、，,;；/ \t\n"
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -950,11 +954,7 @@ def responsibility_item_retire(*, actor: User, item: ResponsibilityItem) -> Resp
 
 def normalise_keywords(value: str) -> str:
     """One separator (、) and no repeats, whatever people typed."""
-    text = value or ""
-    for sep in KEYWORD_SEPARATORS:
-        text = text.replace(sep, "\n")
-    words = [w.strip() for w in text.split("\n") if w.strip()]
-    return "、".join(dict.fromkeys(words))
+    return "、".join(dict.fromkeys(split_keywords(value)))
 
 
 def _clean_boundary(values: dict[str, Any], *, item: BoundaryItem | None = None) -> dict[str, Any]:

@@ -94,3 +94,14 @@ def validate_region_code(
     problem = region_code_problem(code, level, parent_code, parent_level)
     if problem:
         raise ValidationError({"code": f"区划代码{problem}。"}, code="invalid_region_code")
+
+
+# Boundary-item keywords: people type them with any of these between words.
+KEYWORD_SEPARATORS = "、，,;；/ \t\n"
+
+
+def split_keywords(value: str) -> list[str]:
+    text = value or ""
+    for sep in KEYWORD_SEPARATORS:
+        text = text.replace(sep, "\n")
+    return [w.strip() for w in text.split("\n") if w.strip()]

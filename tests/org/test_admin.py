@@ -158,3 +158,16 @@ def test_renaming_an_account_in_the_admin(admin_client, government):
     admin_client.post(reverse("admin:org_user_change", args=[user.pk]), {"full_name": "新名"})
     user.refresh_from_db()
     assert user.full_name == "新名"
+
+
+def test_adding_a_region_in_the_admin_checks_its_code(admin_client, city):
+    bad = admin_client.post(
+        reverse("admin:org_region_add"), {"code": "411023", "name": "许昌县", "level": 3, "parent": city.pk}
+    )
+    assert "应以上级区划代码的前4位“4109”开头" in bad.content.decode()
+
+    good = admin_client.post(
+        reverse("admin:org_region_add"), {"code": "410923", "name": "南乐县", "level": 3, "parent": city.pk}
+    )
+    assert good.status_code == 302
+    assert AuditEvent.objects.filter(action="org.region_created", target_label="南乐县").exists()
