@@ -56,6 +56,8 @@ PRODUCTION = FAZHI_ENV == "production"
 
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 FAZHI_PII_KEY = os.environ.get("FAZHI_PII_KEY", DEMO_PII_KEY)
+# The previous key during a rotation: still decrypts and still matches blind indexes.
+FAZHI_PII_KEY_OLD = os.environ.get("FAZHI_PII_KEY_OLD", "")
 if PRODUCTION:
     if SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY（至少50个字符，且不能使用演示密钥）。")
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
     "fazhi.core",
     "fazhi.org",
     "fazhi.cases",
+    "fazhi.hotline",
     "fazhi.api",
 ]
 
@@ -98,9 +101,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "fazhi.core.middleware.SessionIdleTimeoutMiddleware",
     "fazhi.core.middleware.PasswordExpiryMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

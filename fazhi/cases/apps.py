@@ -5,3 +5,11 @@ class CasesConfig(AppConfig):
     name = "fazhi.cases"
     label = "cases"
     verbose_name = "案件引擎"
+
+    def ready(self) -> None:
+        # The registers sit below the case engine, so they call it back through this hook
+        # instead of importing it (docs/adr/0006-reorganisation-hook.md).
+        from fazhi.cases.services import cases_follow_reorganisation
+        from fazhi.org.services import on_unit_reorganised
+
+        on_unit_reorganised(cases_follow_reorganisation)

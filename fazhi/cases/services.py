@@ -683,3 +683,18 @@ def cases_transfer_to_successor(*, actor: User, unit: Unit, successor: Unit, not
             after={"successor": successor.pk, "cases": moved},
         )
     return moved
+
+
+def cases_follow_reorganisation(*, actor: User, unit: Unit, successor: Unit | None, note: str = "") -> None:
+    """The org service's reorganisation hook: open cases follow the unit's successor; a unit
+    abolished without a successor may not leave open cases behind."""
+    if successor is not None:
+        cases_transfer_to_successor(actor=actor, unit=unit, successor=successor, note=note)
+        return
+    open_count = Case.objects.filter(
+        handling_unit=unit, status__in=[Case.Status.OPEN, Case.Status.SUSPENDED]
+    ).count()
+    if open_count:
+        raise ValidationError(
+            {"successor": f"{unit.name}尚有{open_count}件未办结案件，撤销时须指定承继单位，或先将案件改派。"}
+        )

@@ -215,3 +215,28 @@ def test_open_cases_pass_to_the_successor_of_a_merged_unit(unit, other_unit):
     assert closed.handling_unit == unit  # history stays with the unit that did the work
     assert CaseUnit.objects.filter(case=co_handled, unit=successor, role="co", is_active=True).exists()
     assert led.timeline.last().action == "transferred"
+
+
+def test_merging_a_unit_through_the_registers_moves_its_open_cases(unit):
+    from fazhi.org.services import unit_reorganise
+
+    case = open_case(unit)
+    successor = UnitFactory()
+    admin = user_with_role(Role.SYSTEM_ADMIN)
+
+    unit_reorganise(actor=admin, unit=unit, status="merged", successor=successor, on=date(2024, 1, 1))
+
+    case.refresh_from_db()
+    assert case.handling_unit == successor
+
+
+def test_abolishing_a_unit_with_open_cases_and_no_successor_is_refused(unit):
+    from fazhi.org.models import Unit
+    from fazhi.org.services import unit_reorganise
+
+    open_case(unit)
+    admin = user_with_role(Role.SYSTEM_ADMIN)
+
+    with pytest.raises(ValidationError, match="未办结案件"):
+        unit_reorganise(actor=admin, unit=unit, status="abolished", successor=None, on=date(2024, 1, 1))
+    assert Unit.objects.get(pk=unit.pk).status == Unit.Status.ACTIVE

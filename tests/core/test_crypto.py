@@ -121,7 +121,7 @@ def test_mask_name_keeps_the_surname():
 
 
 @pytest.fixture
-def citizen_model(transactional_db):
+def citizen_model(django_db_serialized_rollback, transactional_db):
     """A throwaway table with an encrypted, searchable phone, as a domain model would declare it."""
     with isolate_apps("fazhi.core"):
 

@@ -27,8 +27,17 @@ D = date.fromisoformat
 
 @pytest.fixture(scope="module")
 def cal(django_db_setup, django_db_blocker):
-    """The calendar the data migration seeded, read once for the module."""
+    """The statutory calendar 2015–2026, read once for the module.
+
+    These tests carry no db mark, so pytest-django runs them after the transactional tests,
+    which empty every table: the statutory rows are the same ones the data migration seeds.
+    """
+    from fazhi.core.calendar_seed import seed_years
+    from fazhi.core.models import CalendarDay
+
     with django_db_blocker.unblock():
+        if not CalendarDay.objects.exists():
+            seed_years(CalendarDay, 2015, 2026)
         return load_calendar()
 
 
