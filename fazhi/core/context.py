@@ -11,13 +11,14 @@ class RequestMeta:
     request_id: str = ""
 
 
-_current: contextvars.ContextVar[RequestMeta] = contextvars.ContextVar(
-    "fazhi_request_meta", default=RequestMeta()
+_EMPTY = RequestMeta()
+_current: contextvars.ContextVar[RequestMeta | None] = contextvars.ContextVar(
+    "fazhi_request_meta", default=None
 )
 
 
 def current() -> RequestMeta:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def bind(*, ip: str | None, request_id: str | None = None) -> contextvars.Token:

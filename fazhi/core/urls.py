@@ -1,5 +1,3 @@
-from django.urls import path
-
 from fazhi.core import audit_views, calendar_views
 
 app_name = "core"
