@@ -1,0 +1,170 @@
+"""Reads of 12345 requests, always scoped to what the user may see.
+
+A dispatched request is visible exactly when its case is (`cases_visible_to`); a request with
+no case (handled by guidance, or merged at intake) is visible to the centre that took it.
+"""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from fazhi.cases.models import Case
+from fazhi.cases.permissions import CONFIDENTIAL_ROLES, DISPATCH_ROLES
+from fazhi.cases.selectors import cases_visible_to
+from fazhi.core.fields import pii_lookup_q
+from fazhi.hotline.models import Callback, Category, ReopenRequest, Reply, Ticket, TicketReturn
+from fazhi.org.models import Region, User
+from fazhi.org.permissions import unit_scope
+
+OPEN_STATUSES = (Case.Status.OPEN, Case.Status.SUSPENDED)
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    visible = Q(case__in=cases_visible_to(user).values("pk"))
+    centre_scope = unit_scope(user, DISPATCH_ROLES)
+    if not centre_scope.empty:
+        caseless = Q(case__isnull=True) & centre_scope.q("centre")
+        confidential_scope = unit_scope(user, CONFIDENTIAL_ROLES)
+        if not confidential_scope.all:
+            caseless &= Q(confidential=False) | confidential_scope.q("centre")
+        visible |= caseless
+    return Ticket.objects.filter(visible)
+
+
+def _with_related(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.select_related(
+        "case",
+        "case__case_type",
+        "case__handling_unit",
+        "case__stage",
+        "category__parent__parent",
+        "region",
+        "centre",
+        "merged_into",
+    )
+
+
+def ticket_get(user: User, pk: int) -> Ticket:
+    try:
+        return _with_related(tickets_visible_to(user)).get(pk=pk)
+    except Ticket.DoesNotExist:
+        raise Http404("工单不存在或您无权查看。") from None
+
+
+def ticket_by_tracking_code(code: str) -> Ticket | None:
+    """For the public progress page; unscoped because the code itself is the credential."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return _with_related(Ticket.objects.filter(tracking_code=code)).first()
+
+
+def tickets_list(user: User, *, state: str = "", q: str = "") -> QuerySet[Ticket]:
+    """The list a unit or the centre works from, soonest deadline first."""
+    tickets = _with_related(tickets_visible_to(user))
+    if state == "unsigned":
+        tickets = tickets.filter(case__status__in=OPEN_STATUSES, signed_at__isnull=True)
+    elif state == "handling":
+        tickets = tickets.filter(case__status__in=OPEN_STATUSES, signed_at__isnull=False)
+    elif state == "replied":
+        tickets = tickets.filter(case__status=Case.Status.CLOSED)
+    elif state == "guidance":
+        tickets = tickets.filter(case__isnull=True)
+    if q:
+        tickets = tickets.filter(
+            Q(case__number__icontains=q) | Q(tracking_code=q.upper()) | Q(content__icontains=q)
+        )
+    return tickets.order_by("case__due_date", "-received_at", "id")
+
+
+def tickets_by_caller(user: User, phone: str, *, limit: int = 10) -> list[Ticket]:
+    """The caller's earlier requests, by exact phone number through the blind index."""
+    if not (phone or "").strip():
+        return []
+    tickets = tickets_visible_to(user).filter(pii_lookup_q(Ticket, "caller_phone", phone))
+    return list(_with_related(tickets).order_by("-received_at", "-id")[:limit])
+
+
+def area_of(region: Region) -> list[int]:
+    """A community's whole street (街道), or the region itself with its children above that level."""
+    anchor = region.parent if region.level == Region.Level.COMMUNITY and region.parent_id else region
+    return [anchor.pk, *Region.objects.filter(parent=anchor).values_list("pk", flat=True)]
+
+
+def tickets_similar_open(
+    user: User, *, category: Category, region: Region, exclude: Ticket | None = None, limit: int = 5
+) -> list[Ticket]:
+    """Open requests in the same category in the same community or street: candidates for 并单."""
+    tickets = tickets_visible_to(user).filter(
+        category=category,
+        region__in=area_of(region),
+        case__status__in=OPEN_STATUSES,
+        merged_into__isnull=True,
+    )
+    if exclude is not None:
+        tickets = tickets.exclude(pk=exclude.pk)
+    return list(_with_related(tickets).order_by("-received_at", "-id")[:limit])
+
+
+def ticket_group(ticket: Ticket) -> list[Ticket]:
+    """The request it was merged into (if any) and every request merged into that one."""
+    root = ticket.merged_into or ticket
+    return [
+        root,
+        *Ticket.objects.filter(merged_into=root).select_related("case").order_by("received_at", "id"),
+    ]
+
+
+def replies_for(ticket: Ticket) -> QuerySet[Reply]:
+    """Answers that reach this caller: the ticket's own, or those of the request it was merged into."""
+    owner = ticket.merged_into_id or ticket.pk
+    return Reply.objects.filter(ticket_id=owner).select_related("unit", "replied_by")
+
+
+def dispatch_queue(user: User) -> dict[str, QuerySet]:
+    """What the centre has to act on: unrouted requests, returns, callbacks, flagged replies, reopens."""
+    scope = unit_scope(user, DISPATCH_ROLES)
+    if scope.empty:
+        empty = Ticket.objects.none()
+        return {
+            "unrouted": empty,
+            "returns": TicketReturn.objects.none(),
+            "callbacks": empty,
+            "flagged": Reply.objects.none(),
+            "reopens": ReopenRequest.objects.none(),
+        }
+    visible = tickets_visible_to(user)
+    open_returns = TicketReturn.objects.filter(ticket=OuterRef("pk"), status=TicketReturn.Status.PENDING)
+    # Still with the centre that took it: nobody has been given it yet.
+    unrouted = _with_related(
+        visible.filter(case__status__in=OPEN_STATUSES, case__handling_unit=F("centre")).exclude(
+            Exists(open_returns)
+        )
+    ).order_by("received_at", "id")
+    replied = Exists(Reply.objects.filter(ticket=OuterRef("pk"))) | Exists(
+        Reply.objects.filter(ticket=OuterRef("merged_into"))
+    )
+    called_back = Exists(Callback.objects.filter(ticket=OuterRef("pk")))
+    callbacks = _with_related(visible.filter(replied).exclude(called_back)).order_by("received_at", "id")
+    returns = (
+        TicketReturn.objects.filter(status=TicketReturn.Status.PENDING, ticket__in=visible)
+        .select_related("ticket", "ticket__case", "unit", "category", "suggested_unit", "returned_by")
+        .order_by("returned_at", "id")
+    )
+    flagged = (
+        Reply.objects.filter(ticket__in=visible)
+        .exclude(review_flags=[])
+        .select_related("ticket", "ticket__case", "unit")
+        .order_by("-replied_at", "-id")
+    )
+    reopens = (
+        ReopenRequest.objects.filter(status=ReopenRequest.Status.PENDING, ticket__in=visible)
+        .select_related("ticket", "ticket__case", "callback")
+        .order_by("created_at", "id")
+    )
+    return {
+        "unrouted": unrouted,
+        "returns": returns,
+        "callbacks": callbacks,
+        "flagged": flagged,
+        "reopens": reopens,
+    }
