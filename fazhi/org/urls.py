@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/grant/", views.membership_grant, name="membership_grant"),
     path("staff/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
+    path("accounts/<int:pk>/security/", views.account_security, name="account_security"),
     path("responsibilities/", views.responsibility_list, name="responsibility_list"),
     path("boundaries/", views.boundary_list, name="boundary_list"),
     path("xlsx/<slug:kind>/template/", views.register_template, name="template"),

@@ -98,6 +98,7 @@ def staff_list(request):
         "form": form,
         "page_obj": _page(request, staff),
         "can_grant": has_role(request.user, Role.SECURITY_ADMIN),
+        "can_manage_accounts": has_role(request.user, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN),
         **_tools(request.user, "staff"),
     }
     return render(request, "org/staff_list.html", context)
@@ -203,3 +204,44 @@ def register_import(request, kind: str):
         result = xlsx.import_file(kind, actor=request.user, upload=form.cleaned_data["file"])
     context = {"form": form, "result": result, "spec": xlsx.SHEETS[kind], "sheet_kind": kind}
     return render(request, "org/import.html", context, status=200 if result is None or result.ok else 422)
+
+
+@staff_member_required
+def account_security(request, pk: int):
+    """安全管理员/系统管理员: see an account's lock and password state, unlock it or reset its password."""
+    from fazhi.core import security_services
+    from fazhi.core.security import can_manage_credentials
+    from fazhi.org.models import User
+
+    if not can_manage_credentials(request.user):
+        raise PermissionDenied("只有系统管理员或安全管理员可以管理账号安全。")
+    account = get_object_or_404(User, pk=pk)
+    temporary_password = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "unlock":
+                security_services.account_unlock(actor=request.user, user=account)
+                messages.success(request, f"已解除{account.display_name}的登录锁定。")
+            elif action == "reset":
+                temporary_password = services.generate_password()
+                security_services.password_reset(
+                    actor=request.user, user=account, new_password=temporary_password
+                )
+                messages.success(
+                    request,
+                    "已重置密码。临时密码只显示这一次，请当面或通过安全渠道告知本人；首次登录须修改。",
+                )
+            else:
+                raise PermissionDenied("不支持的操作。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return render(
+        request,
+        "org/account_security.html",
+        {
+            "account": account,
+            "memberships": account.memberships.filter(is_active=True).select_related("unit"),
+            "temporary_password": temporary_password,
+        },
+    )
