@@ -15,6 +15,7 @@ urlpatterns = [
     path("core/", include("fazhi.core.urls")),
     path("org/", include("fazhi.org.urls")),
     path("cases/", include("fazhi.cases.urls")),
+    path("hotline/", include("fazhi.hotline.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
