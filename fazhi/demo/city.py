@@ -11,7 +11,6 @@ import json
 import random
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -29,8 +28,8 @@ from tqdm import tqdm
 
 from fazhi.cases import services as cases
 from fazhi.cases.models import Case, CaseType, Notice, Supervision
-from fazhi.core.calendar import CalendarRangeError, get_calendar
-from fazhi.core.deadlines import clock_state, due_date
+from fazhi.core.calendar import CalendarRangeError
+from fazhi.core.deadlines import due_date
 from fazhi.demo import data
 from fazhi.org import services as org
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
@@ -59,7 +58,6 @@ class DemoSummary:
     seconds: float
     operator: str = ""
     token_issuer: str = ""
-    case_states: dict[str, int] = field(default_factory=dict)
 
 
 class DemoArgon2PasswordHasher(Argon2PasswordHasher):
@@ -116,7 +114,6 @@ def build_city(
         seconds=round(time.monotonic() - started, 1),
         operator=dict(data.SHOWCASE_LOGINS)[Role.OPERATOR],
         token_issuer=dict(data.SHOWCASE_LOGINS)[Role.SECURITY_ADMIN],
-        case_states=dict(sorted(builder.states.items())),
     )
 
 
@@ -264,7 +261,6 @@ class _Builder:
         self.case_types: dict[str, CaseType] = {}
         self.boundary: dict[str, tuple[str, list[str]]] = {}  # code suffix -> (lead key, co keys)
         self._start_cache: dict[tuple[str, date], date | None] = {}
-        self.states: Counter[str] = Counter()
         self._keys: dict[int, str] = {}
 
     # -- bookkeeping ----------------------------------------------------------------------------
@@ -560,7 +556,6 @@ class _Builder:
     def build_cases(self) -> None:
         """Plan every case first, then open them in the order they arrived, as a registry would."""
         self.case_types = {ct.code: ct for ct in CaseType.objects.prefetch_related("stages")}
-        self.calendar = get_calendar()
         templates = []
         for round_ in range(self.case_rounds):
             templates += [("hotline", *template, round_) for template in data.HOTLINE]
@@ -701,20 +696,7 @@ class _Builder:
             self._close(case, handler, late=plan.state == "closed_late")
         else:
             self._work_on(case, handler, plan.state, plan.co_units, always_supervise=plan.showcase)
-        self.states[self._clock(case)] += 1
         return case
-
-    def _clock(self, case: Case) -> str:
-        case.refresh_from_db(fields=["status", "due_date", "extended"])
-        return clock_state(
-            due=case.due_date,
-            today=self.today,
-            suspended=case.status == Case.Status.SUSPENDED,
-            extended=case.extended,
-            closed=case.status == Case.Status.CLOSED,
-            warning=case.case_type.warning_period,
-            calendar=self.calendar,
-        ).value
 
     def _close(self, case: Case, handler: User, *, late: bool) -> None:
         latest = self.today - timedelta(days=1)

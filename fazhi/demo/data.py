@@ -8,7 +8,7 @@ seeded random generator, so the same seed always gives the same city.
 
 from typing import NamedTuple
 
-DEMO_PASSWORD = "Fazhi@2024"  # published in the README; meets the complexity rule
+DEMO_PASSWORD = "Fazhi@2024"  # printed by `fazhi demo`; meets the complexity rule
 
 PROVINCE = ("370000", "山东省")
 CITY = ("379900", "明湖市")

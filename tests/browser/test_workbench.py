@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
@@ -36,6 +37,9 @@ def page():
         page = browser.new_page(locale="zh-CN")
         page.set_default_timeout(15_000)
         yield page
+        # While Playwright's loop runs, Django keeps this thread's connections apart (asgiref
+        # Local); close the test body's own, or PostgreSQL cannot drop the test database.
+        connections.close_all()
         browser.close()
 
 
