@@ -15,10 +15,12 @@ api = NinjaAPI(
 
 def _mount() -> None:
     from fazhi.cases.api import router as cases_router
+    from fazhi.hotline.api import router as hotline_router
     from fazhi.org.api import router as org_router
 
     api.add_router("/org", org_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/hotline", hotline_router)
 
 
 _mount()
