@@ -58,12 +58,19 @@ def _snapshot(case: Case) -> dict:
 
 
 def _log(
-    case: Case, *, actor: User | None, action: str, note: str = "", before: dict | None = None, **data
+    case: Case,
+    *,
+    actor: User | None,
+    action: str,
+    note: str = "",
+    before: dict | None = None,
+    at: datetime | None = None,
+    **data,
 ) -> TimelineEntry:
     before = before or {}
     return TimelineEntry.objects.create(
         case=case,
-        at=timezone.now(),
+        at=at or timezone.now(),
         actor=actor,
         action=action,
         from_status=before.get("status", ""),
@@ -170,6 +177,7 @@ def case_open(
         case,
         actor=actor,
         action="opened",
+        at=received_at,
         note=f"登记并交办{handling_unit.name}",
         due=case.due_date.isoformat(),
     )
@@ -399,7 +407,7 @@ def case_close(*, case: Case, actor: User, note: str, closed_at: datetime | None
     case.save(
         update_fields=["status", "closed_at", "stage", "stage_started_on", "stage_due_date", "updated_at"]
     )
-    _log(case, actor=actor, action="closed", note=note.strip(), before=before)
+    _log(case, actor=actor, action="closed", note=note.strip(), before=before, at=case.closed_at)
     audit.record(actor=actor, action="cases.closed", target=case, before=before, after=_snapshot(case))
     return case
 

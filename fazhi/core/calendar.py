@@ -30,19 +30,30 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max
 
 UNKNOWN, OFF, WORK = 2, 0, 1
 
 
-class CalendarRangeError(Exception):
-    """A date the loaded work calendar does not cover; the administrator must load that year first."""
+class CalendarRangeError(ValidationError):
+    """A date the loaded work calendar does not cover; the administrator must load that year first.
+
+    A ValidationError, so a service that needs such a date refuses the action with this message
+    instead of failing with a server error.
+    """
 
     def __init__(self, day: date, loaded: str):
         self.day = day
         self.loaded = loaded
-        super().__init__(f"工作日历未载入{day.isoformat()}所在年份（{loaded}），请系统管理员先维护工作日历。")
+        super().__init__(
+            f"工作日历未载入{day.isoformat()}所在年份（{loaded}），请系统管理员先维护工作日历。",
+            code="calendar_range",
+        )
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class WorkCalendar:

@@ -240,3 +240,9 @@ def test_abolishing_a_unit_with_open_cases_and_no_successor_is_refused(unit):
     with pytest.raises(ValidationError, match="未办结案件"):
         unit_reorganise(actor=admin, unit=unit, status="abolished", successor=None, on=date(2024, 1, 1))
     assert Unit.objects.get(pk=unit.pk).status == Unit.Status.ACTIVE
+
+
+def test_a_deadline_beyond_the_loaded_calendar_is_refused_with_a_clear_message(unit):
+    with pytest.raises(ValidationError, match="工作日历未载入2031"):
+        open_case(unit, code="hotline", received_at=at(2031, 1, 5))
+    assert not Case.objects.exists()

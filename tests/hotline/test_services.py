@@ -486,3 +486,16 @@ def test_a_confidential_callers_number_is_never_revealed(operator, community, ro
     signed(ticket, urban_handler)
     with pytest.raises(PermissionDenied):
         services.phone_reveal(ticket=ticket, actor=urban_handler)
+
+
+def test_only_the_centre_supervisors_and_the_system_admin_edit_the_routing_table(
+    urban, urban_handler, operator
+):
+    from fazhi.hotline.models import RoutingRule
+
+    with pytest.raises(PermissionDenied):
+        services.routing_rule_save(
+            actor=urban_handler, rule=RoutingRule(name="自己派给自己", lead_unit=urban)
+        )
+    saved = services.routing_rule_save(actor=operator, rule=RoutingRule(name="市政设施", lead_unit=urban))
+    assert AuditEvent.objects.filter(action="hotline.routing_rule_saved", target_id=str(saved.pk)).exists()
