@@ -8,7 +8,9 @@ class CloseForm(forms.Form):
 
 
 class AdvanceForm(forms.Form):
-    to_stage = forms.ChoiceField(label="进入阶段")
+    to_stage = forms.ChoiceField(
+        label="进入阶段", widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
     note = forms.CharField(label="说明", required=False)
 
     def __init__(self, *args, stages=(), **kwargs):
@@ -17,7 +19,11 @@ class AdvanceForm(forms.Form):
 
 
 class SuspendForm(forms.Form):
-    kind = forms.ChoiceField(label="中止情形", choices=SuspensionKind.choices)
+    kind = forms.ChoiceField(
+        label="中止情形",
+        choices=SuspensionKind.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     reason = forms.CharField(label="理由", max_length=300)
 
 
@@ -44,4 +50,6 @@ class SupervisionForm(forms.Form):
 
 
 class ResolveSupervisionForm(forms.Form):
-    resolution = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = forms.CharField(
+        label="办理情况", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )

@@ -86,6 +86,7 @@ def _detail_context(request, case: Case, **forms_override) -> dict:
     context = {
         "case": case,
         "clock": selectors.clock_of(case),
+        "period_label": services.case_period(case).label,
         "timeline": case.timeline.select_related("actor").prefetch_related("attachments"),
         "attachments": case.attachments.all(),
         "units": case.case_units.filter(is_active=True).select_related("unit"),
