@@ -272,3 +272,27 @@ def test_a_guidance_request_shows_the_channel_on_the_tracking_page(client, opera
     cache.clear()
     page = client.get(reverse("hotline:track"), {"code": ticket.tracking_code}).content.decode()
     assert "已告知办理途径" in page and "人民法院" in page
+
+
+# --- lists do not grow a query per row --------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["hotline:list", "hotline:queue"])
+def test_list_pages_cost_the_same_for_two_or_eight_tickets(client, operator, community, centre, name):
+    login(client, operator)
+    _queries(client, reverse(name))  # the first request of a session also loads and saves it
+    for _ in range(2):
+        register(operator, community, category=category("170201"), content="想咨询一下新公园什么时候开放")
+    few = _queries(client, reverse(name))
+    for _ in range(6):
+        register(operator, community, category=category("170201"), content="想咨询一下新公园什么时候开放")
+    assert _queries(client, reverse(name)) == few
