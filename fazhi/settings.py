@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "fazhi.core.middleware.SessionIdleTimeoutMiddleware",
     "fazhi.core.middleware.PasswordExpiryMiddleware",
+    "fazhi.core.middleware.DeniedAccessAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -1,8 +1,10 @@
 """The REST API, /api/v1/. Each app's api.py defines a router; this mounts them."""
 
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
 from fazhi.api.auth import BearerToken, SessionAuthIsStaff
+from fazhi.core.middleware import record_denied
 
 api = NinjaAPI(
     title="法治政府建设管理平台 API",
@@ -11,6 +13,14 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuthIsStaff()],
     docs_url="/docs",
 )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc: PermissionDenied):
+    """Services refuse with PermissionDenied; the API answers 403 with the reason, recorded as a failure."""
+    if request.user.is_authenticated:
+        record_denied(request, exc)
+    return api.create_response(request, {"detail": str(exc) or "无权操作。"}, status=403)
 
 
 def _mount() -> None:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -81,9 +81,7 @@ def _case_out(case) -> dict:
     }
 
 
-def _service_errors(exc: Exception):
-    if isinstance(exc, PermissionDenied):
-        raise HttpError(403, str(exc) or "无权操作。")
+def _service_errors(exc: ValidationError):
     raise HttpError(422, "；".join(exc.messages))
 
 
@@ -141,6 +139,6 @@ def case_create(request, payload: CaseIn):
             is_confidential=payload.is_confidential,
             period=payload.period,
         )
-    except (PermissionDenied, ValidationError) as exc:
+    except ValidationError as exc:
         _service_errors(exc)
     return Status(201, _case_out(case))

@@ -105,16 +105,11 @@ def audit_events_filtered(form: AuditFilterForm) -> QuerySet[AuditEvent]:
 
 
 def _require_audit_reader(request):
-    """Anonymous → login page; anyone but the audit administrator → 403, and the attempt is recorded."""
+    """Anonymous → login page; anyone but the audit administrator → 403 (recorded as access.denied)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_read_audit(request.user):
-        audit.record(
-            actor=request.user,
-            action="audit.access_denied",
-            success=False,
-            message=f"无权访问审计日志：{request.path}"[:500],
-        )
+        # DeniedAccessAuditMiddleware records the attempt.
         raise PermissionDenied("只有审计管理员可以查看审计日志。")
     return None
 

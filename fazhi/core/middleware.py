@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.storage import default_storage
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -95,3 +96,30 @@ class PasswordExpiryMiddleware:
                     "您的密码已过期或尚未修改初始密码，请先修改密码。",
                 )
         return self.get_response(request)
+
+
+class DeniedAccessAuditMiddleware:
+    """Record every refused action (PermissionDenied from a view or service) as a failed audit
+    event: 等保 asks that failures be audited, not only what succeeded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied) and request.user.is_authenticated:
+            record_denied(request, exception)
+        return None
+
+
+def record_denied(request, exception: Exception) -> None:
+    from fazhi.core import audit
+
+    audit.record(
+        actor=request.user,
+        action="access.denied",
+        success=False,
+        message=f"{request.method} {request.path}：{exception}"[:500],
+    )

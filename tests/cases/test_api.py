@@ -81,3 +81,17 @@ def test_bad_input_is_422_naming_the_field(client, unit):
     )
     assert response.status_code == 422
     assert "标题" in response.json()["detail"]
+
+
+def test_a_refused_call_is_audited_as_a_failure(client, unit, other_unit, handler):
+    from fazhi.core.models import AuditEvent
+
+    client.post(
+        "/api/v1/cases/",
+        content_type="application/json",
+        data={"case_type": "hotline", "title": "越权派单", "handling_unit_id": other_unit.pk},
+        headers=bearer(handler),
+    )
+    event = AuditEvent.objects.get(action="access.denied")
+    assert event.actor == handler and not event.success
+    assert "无权" in event.message

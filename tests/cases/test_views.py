@@ -140,3 +140,17 @@ def test_workbench_query_count_does_not_grow_with_cases(client, unit, handler, d
     with django_assert_max_num_queries(14):
         response = client.get(reverse("cases:workbench"))
     assert response.content.decode().count("复〔2024〕") >= 30
+
+
+def test_a_refused_action_on_a_page_is_audited_as_a_failure(client, unit, other_unit):
+    from fazhi.core.models import AuditEvent
+
+    case = open_case(unit, co_units=[other_unit])
+    co_handler = user_with_role(Role.HANDLER, other_unit)
+    login(client, co_handler).post(
+        reverse("cases:action", args=[case.pk, "close"]), {"note": "协办单位越权办结"}
+    )
+
+    event = AuditEvent.objects.get(action="access.denied")
+    assert event.actor == co_handler and not event.success
+    assert f"/cases/{case.pk}/close/" in event.message

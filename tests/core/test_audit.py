@@ -67,7 +67,7 @@ def test_everyone_but_the_audit_admin_is_refused_and_the_attempt_recorded(client
     assert client.get(LIST).status_code == 403
     assert client.get(EXPORT).status_code == 403
     assert client.get(f"/core/audit/{events[0].pk}/").status_code == 403
-    denied = AuditEvent.objects.filter(action="audit.access_denied", actor=user, success=False)
+    denied = AuditEvent.objects.filter(action="access.denied", actor=user, success=False)
     assert denied.count() == 3
 
 
