@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from fazhi.core.calendar import get_calendar
 from fazhi.core.calendar_seed import covered_years
 from fazhi.core.models import CalendarDay
-from fazhi.core.services import calendar_day_set, calendar_year_load
+from fazhi.core.services import calendar_day_set, calendar_year_from_weekends, calendar_year_load
 from fazhi.org.permissions import can_edit_calendar
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -156,6 +156,17 @@ def calendar_page(request):
         return _render(request, year=year)
     if not can_edit_calendar(request.user):
         raise PermissionDenied("只有系统管理员可以修改工作日历。")
+    if request.POST.get("action") == "draft_year":
+        try:
+            created = calendar_year_from_weekends(actor=request.user, year=year)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.warning(
+                request,
+                f"已按周休日生成{year}年工作日历草稿（{created}天）。请按国务院办公厅放假通知逐日录入节假日和调休上班日。",
+            )
+        return _back(request, year)
     if request.POST.get("action") == "load_year":
         try:
             result = calendar_year_load(actor=request.user, year=year)

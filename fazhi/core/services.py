@@ -12,7 +12,8 @@ from django.db import transaction
 
 from fazhi.core import audit
 from fazhi.core import calendar as work_calendar
-from fazhi.core.calendar_seed import SeedResult, check_years, seed_years
+from fazhi.core.calendar import date_range
+from fazhi.core.calendar_seed import SeedResult, check_years, covered_years, seed_years
 from fazhi.core.models import CalendarDay
 from fazhi.org.models import User
 from fazhi.org.permissions import can_edit_calendar
@@ -120,3 +121,41 @@ def calendar_year_load(*, actor: User | None, year: int) -> SeedResult:
     )
     work_calendar.invalidate()
     return result
+
+
+WEEKEND_DRAFT_NOTE = "按周休日生成，须按国务院办公厅当年放假通知录入节假日和调休上班日"
+
+
+@transaction.atomic
+def calendar_year_from_weekends(*, actor: User, year: int) -> int:
+    """Start a year chinese_calendar does not cover yet from the weekly rest days only.
+
+    The administrator then enters that year's holidays and 调休 days from the State Council
+    notice; every generated day carries a note saying so, and the page lists the year as a draft.
+    """
+    if not can_edit_calendar(actor):
+        raise PermissionDenied("只有系统管理员可以维护工作日历。")
+    if year in covered_years():
+        raise ValidationError({"year": f"{year}年的国务院放假安排已收录，请直接载入。"})
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if CalendarDay.objects.filter(date__range=(first, last)).exists():
+        raise ValidationError({"year": f"{year}年已有日历数据，请逐日修改。"})
+    days = [
+        CalendarDay(
+            date=day,
+            is_workday=day.weekday() < 5,
+            kind=CalendarDay.Kind.WORKDAY if day.weekday() < 5 else CalendarDay.Kind.WEEKEND,
+            source=CalendarDay.Source.MANUAL,
+            note=WEEKEND_DRAFT_NOTE,
+        )
+        for day in date_range(first, last)
+    ]
+    CalendarDay.objects.bulk_create(days)
+    audit.record(
+        actor=actor,
+        action="calendar.year_drafted",
+        after={"year": year, "days": len(days)},
+        message=f"按周休日生成{year}年工作日历草稿",
+    )
+    work_calendar.invalidate()
+    return len(days)

@@ -74,7 +74,8 @@ def test_staff_may_not_edit(handler_client):
     assert response.status_code == 403
     assert handler_client.post(URL, {"action": "load_year", "year": "2024"}).status_code == 403
     assert CalendarDay.objects.get(date=date(2024, 10, 8)).is_workday
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="calendar.").exists()
+    assert AuditEvent.objects.filter(action="access.denied", success=False).count() == 2
 
 
 @pytest.mark.django_db
@@ -143,3 +144,39 @@ def test_administrator_reloads_a_year_keeping_manual_days(admin_client):
 
     assert "保留人工或地方调整1天" in response.content.decode()
     assert not CalendarDay.objects.get(date=date(2024, 10, 8)).is_workday
+
+
+@pytest.mark.django_db
+def test_system_admin_drafts_a_year_the_package_lacks_from_weekends(client):
+    from fazhi.core.deadlines import due_date
+    from fazhi.core.models import AuditEvent, CalendarDay
+    from fazhi.org.models import Role
+    from tests.org.factories import user_with_role
+
+    admin = user_with_role(Role.SYSTEM_ADMIN)
+    client.force_login(admin)
+
+    response = client.post("/core/calendar/?year=2027", {"year": "2027", "action": "draft_year"})
+
+    assert response.status_code == 302
+    friday = CalendarDay.objects.get(date="2027-01-08")
+    assert friday.is_workday and "放假通知" in friday.note
+    assert not CalendarDay.objects.get(date="2027-01-09").is_workday  # Saturday
+    assert due_date(start=friday.date, period="1wd").isoformat() == "2027-01-11"
+    assert AuditEvent.objects.filter(action="calendar.year_drafted").exists()
+    # a second draft, or a draft of a year the package covers, is refused
+    client.post("/core/calendar/?year=2027", {"year": "2027", "action": "draft_year"})
+    client.post("/core/calendar/?year=2026", {"year": "2026", "action": "draft_year"})
+    assert CalendarDay.objects.filter(date__year=2027).count() == 365
+
+
+@pytest.mark.django_db
+def test_a_handler_cannot_draft_a_year(client):
+    from fazhi.core.models import CalendarDay
+    from fazhi.org.models import Role
+    from tests.org.factories import user_with_role
+
+    client.force_login(user_with_role(Role.HANDLER))
+    response = client.post("/core/calendar/?year=2027", {"year": "2027", "action": "draft_year"})
+    assert response.status_code == 403
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
