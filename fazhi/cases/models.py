@@ -130,6 +130,12 @@ class Case(TimeStampedModel):
         blank=True,
         help_text="留空按案件类型；来文载明或法定特别期限时填写，如 15d",
     )
+    stage_periods = models.JSONField(
+        "本案阶段时限",
+        default=dict,
+        blank=True,
+        help_text='按阶段代码覆盖类型中的阶段时限，如 {"sign": "1wd"}',
+    )
     due_date = models.DateField("办理期限", db_index=True)
     extended = models.BooleanField("已延期", default=False)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)

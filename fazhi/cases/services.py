@@ -100,9 +100,18 @@ def case_due(case: Case, *, today: date | None = None) -> date:
         period=case_period(case),
         roll_forward=case.case_type.roll_forward,
         suspensions=[(s.started_on, s.ended_on) for s in case.suspensions.all()],
-        extensions=[e.period for e in case.extensions.order_by("approved_at", "id")],
+        extensions=_current_extensions(case),
         today=today or _today(),
     )
+
+
+def _current_extensions(case: Case) -> list[str]:
+    """Extensions of the running clock: a reopened case starts a new clock without the old ones."""
+    return [
+        e.period
+        for e in case.extensions.order_by("approved_at", "id")
+        if timezone.localdate(e.approved_at) >= case.start_date
+    ]
 
 
 def _next_number(case_type: CaseType, year: int) -> str:
@@ -115,10 +124,9 @@ def _next_number(case_type: CaseType, year: int) -> str:
 def _enter_stage(case: Case, stage: CaseStage | None, *, on: date) -> None:
     case.stage = stage
     case.stage_started_on = on if stage else None
+    period = ((case.stage_periods or {}).get(stage.code) or stage.period) if stage else ""
     case.stage_due_date = (
-        due_date(start=on, period=stage.period, roll_forward=case.case_type.roll_forward)
-        if stage and stage.period
-        else None
+        due_date(start=on, period=period, roll_forward=case.case_type.roll_forward) if period else None
     )
 
 
@@ -134,6 +142,7 @@ def case_open(
     co_units: Sequence[Unit] = (),
     is_confidential: bool = False,
     period: str = "",
+    stage_periods: dict[str, str] | None = None,
 ) -> Case:
     """Register a matter: number it, start its clock and put it in the handling unit's inbox."""
     if not permissions.can_open_case(actor, handling_unit):
@@ -150,6 +159,11 @@ def case_open(
         )
     if period:
         _parse_period(period, "period")
+    stage_codes = set(case_type.stages.values_list("code", flat=True))
+    for code, stage_period in (stage_periods or {}).items():
+        if code not in stage_codes:
+            raise ValidationError({"stage_periods": f"案件类型「{case_type.name}」没有「{code}」阶段。"})
+        _parse_period(stage_period, "stage_periods")
     if any(unit.pk == handling_unit.pk for unit in co_units):
         raise ValidationError({"co_units": "协办单位不能与主办单位相同。"})
     received_at = received_at or timezone.now()
@@ -163,6 +177,7 @@ def case_open(
         received_at=received_at,
         start_date=start,
         period=period,
+        stage_periods=stage_periods or {},
         is_confidential=is_confidential,
         created_by=actor,
     )
@@ -201,8 +216,11 @@ def _require_open(case: Case) -> None:
 
 
 @transaction.atomic
-def case_assign(*, case: Case, actor: User, unit: Unit, note: str = "") -> Case:
-    """Hand the case to another lead unit (派单 / 改派 / 退单后重派); the clock keeps running."""
+def case_assign(*, case: Case, actor: User, unit: Unit, note: str = "", restart_stage: bool = False) -> Case:
+    """Hand the case to another lead unit (派单 / 改派 / 退单后重派); the clock keeps running.
+
+    `restart_stage` puts the case back in its first stage (a re-dispatched request must be signed
+    for again by the new unit, with the sign-for limit counted from today)."""
     if not permissions.can_assign(actor, case):
         raise PermissionDenied("只有派单人员或法治督察人员可以改派案件。")
     _require_open(case)
@@ -216,7 +234,9 @@ def case_assign(*, case: Case, actor: User, unit: Unit, note: str = "") -> Case:
     CaseUnit.objects.filter(case=case, unit=unit, is_active=True).update(is_active=False)
     CaseUnit.objects.create(case=case, unit=unit, role=CaseUnit.Role.LEAD, assigned_at=timezone.now())
     case.handling_unit = unit
-    case.save(update_fields=["handling_unit", "updated_at"])
+    if restart_stage:
+        _enter_stage(case, case.case_type.stages.order_by("order").first(), on=_today())
+    case.save(update_fields=["handling_unit", "stage", "stage_started_on", "stage_due_date", "updated_at"])
     _log(
         case,
         actor=actor,
@@ -347,7 +367,7 @@ def case_extend(*, case: Case, actor: User, requested_by: User, period: str, rea
         raise ValidationError({"reason": "请写明延期理由。"})
     _parse_period(period, "period")
     today = _today()
-    existing = [e.period for e in case.extensions.order_by("approved_at", "id")]
+    existing = _current_extensions(case)
     suspensions = [(s.started_on, s.ended_on) for s in case.suspensions.all()]
     base = {
         "start": case.start_date,
@@ -706,3 +726,54 @@ def cases_follow_reorganisation(*, actor: User, unit: Unit, successor: Unit | No
         raise ValidationError(
             {"successor": f"{unit.name}尚有{open_count}件未办结案件，撤销时须指定承继单位，或先将案件改派。"}
         )
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor: User, reason: str, period: str = "", to_stage: str = "") -> Case:
+    """重办: a closed case goes back to its unit with a new clock counted from today.
+
+    The first clock's history (timeline, extensions, suspensions) stays on the record; the new
+    due date comes from `period` (default: the case's own period) and ignores the old extensions.
+    """
+    if not permissions.can_assign(actor, case):
+        raise PermissionDenied("只有派单人员或法治督察人员可以决定重办。")
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError("只有已办结的案件可以重办。")
+    if case.archived_at:
+        raise ValidationError(f"案件{case.number}已归档，不能重办。")
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": "请写明重办理由（不少于5个字）。"})
+    if period:
+        _parse_period(period, "period")
+    stages = case.case_type.stages.order_by("order")
+    stage = stages.filter(code=to_stage).first() if to_stage else stages.filter(is_final=False).first()
+    if stage is None or stage.is_final:
+        raise ValidationError(
+            {"to_stage": f"案件类型「{case.case_type.name}」没有可重办的「{to_stage}」阶段。"}
+        )
+    before = _snapshot(case)
+    today = _today()
+    case.status, case.closed_at, case.extended = Case.Status.OPEN, None, False
+    case.start_date = today
+    if period:
+        case.period = period
+    case.due_date = due_date(start=today, period=case_period(case), roll_forward=case.case_type.roll_forward)
+    _enter_stage(case, stage, on=today)
+    case.save()
+    _log(
+        case,
+        actor=actor,
+        action="reopened",
+        note=f"重办：{reason.strip()}",
+        before=before,
+        due=case.due_date.isoformat(),
+    )
+    _notify(
+        unit=case.handling_unit,
+        case=case,
+        kind=Notice.Kind.ASSIGNED,
+        title=f"重办：{case.number} {case.title}",
+        key=f"reopened:{case.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+    )
+    audit.record(actor=actor, action="cases.reopened", target=case, before=before, after=_snapshot(case))
+    return case

@@ -246,3 +246,66 @@ def test_a_deadline_beyond_the_loaded_calendar_is_refused_with_a_clear_message(u
     with pytest.raises(ValidationError, match="工作日历未载入2031"):
         open_case(unit, code="hotline", received_at=at(2031, 1, 5))
     assert not Case.objects.exists()
+
+
+def test_a_closed_case_is_reopened_with_a_new_clock_from_today(unit, handler):
+    case = open_case(unit, code="hotline", received_at=at(2024, 3, 1))
+    operator = user_with_role(
+        Role.OPERATOR, UnitFactory(), scope="all"
+    )  # the centre approves 12345 extensions
+    services.case_extend(case=case, actor=operator, requested_by=handler, period="2wd", reason="需现场勘查")
+    services.case_close(case=case, actor=handler, note="已修复路灯并回复来电人")
+
+    services.case_reopen(case=case, actor=operator, reason="来电人反映路灯仍不亮", period="3wd")
+
+    from django.utils import timezone
+
+    from fazhi.core.deadlines import due_date
+
+    today = timezone.localdate()
+    assert case.status == Case.Status.OPEN and case.closed_at is None
+    assert case.stage.code == "sign"
+    assert case.due_date == due_date(start=today, period="3wd")  # the old extension does not carry over
+    assert not case.extended
+    assert [e.action for e in case.timeline.all()][-2:] == ["closed", "reopened"]
+    with pytest.raises(PermissionDenied):
+        services.case_reopen(case=case, actor=handler, reason="承办单位自己重办")
+
+
+def test_a_stage_limit_can_be_set_per_case(unit):
+    case = open_case(unit, code="hotline", received_at=at(2024, 9, 27), stage_periods={"sign": "2wd"})
+    # 29 Sep (调休 Sunday) and 30 Sep
+    assert case.stage_due_date == date(2024, 9, 30)
+    with pytest.raises(ValidationError, match="没有「sing」阶段"):
+        open_case(unit, code="hotline", stage_periods={"sing": "1wd"})
+
+
+def test_redispatch_can_restart_the_first_stage(unit, other_unit, handler):
+    case = open_case(unit, code="hotline")
+    services.case_advance(case=case, actor=handler, to_stage="handle")
+    operator = user_with_role(Role.OPERATOR, unit, scope="all")
+
+    services.case_assign(case=case, actor=operator, unit=other_unit, restart_stage=True)
+
+    assert case.stage.code == "sign"
+
+
+def test_the_centre_closes_a_case_it_holds_itself():
+    centre = UnitFactory(name="12345热线中心")
+    operator = user_with_role(Role.OPERATOR, centre, scope="all")
+    case = open_case(centre, code="hotline", actor=operator, title="咨询社保卡补办地点")
+
+    services.case_close(case=case, actor=operator, note="已电话告知补办地点和所需材料")
+
+    assert case.status == Case.Status.CLOSED
+
+
+def test_operators_see_confidential_reports_but_cockpit_leaders_do_not(unit):
+    from fazhi.cases.selectors import cases_visible_to
+
+    case = open_case(unit, code="hotline", is_confidential=True, title="举报某餐馆使用地沟油")
+    operator = user_with_role(Role.OPERATOR, UnitFactory(), scope="all")
+    leader = user_with_role(Role.LEADER, UnitFactory(), scope="all")
+
+    assert case in cases_visible_to(operator)
+    assert case not in cases_visible_to(leader)
