@@ -102,6 +102,23 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return data
 
 
+def _apply_audited(
+    obj: models.Model,
+    changes: dict[str, Any],
+    *,
+    fields: Iterable[str],
+    actor: User,
+    action: str,
+    update_fields: list[str] | None = None,
+) -> None:
+    """Set `changes` on `obj`, save, and record before/after of `fields` in the audit trail."""
+    before = snapshot(obj, fields)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=update_fields)
+    audit.record(actor=actor, action=action, target=obj, before=before, after=snapshot(obj, fields))
+
+
 def _changes(obj: models.Model, cleaned: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in cleaned.items() if getattr(obj, name) != value}
 
@@ -584,11 +601,13 @@ def user_update(*, actor: User, user: User, full_name: str) -> User:
         raise ValidationError(errors)
     if full_name == user.full_name:
         return user
-    before = snapshot(user, USER_FIELDS)
-    user.full_name = full_name
-    user.save(update_fields=["full_name"])
-    audit.record(
-        actor=actor, action="org.user_updated", target=user, before=before, after=snapshot(user, USER_FIELDS)
+    _apply_audited(
+        user,
+        {"full_name": full_name},
+        fields=USER_FIELDS,
+        actor=actor,
+        action="org.user_updated",
+        update_fields=["full_name"],
     )
     return user
 
@@ -729,18 +748,15 @@ def membership_update(
     changes = _changes(membership, cleaned)
     if not changes:
         return membership
-    before = snapshot(membership, MEMBERSHIP_FIELDS)
-    for name, value in changes.items():
-        setattr(membership, name, value)
-    membership.save(update_fields=[*changes, "updated_at"])
-    _forget_roles(membership.user)
-    audit.record(
+    _apply_audited(
+        membership,
+        changes,
+        fields=MEMBERSHIP_FIELDS,
         actor=actor,
         action="org.membership_updated",
-        target=membership,
-        before=before,
-        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        update_fields=[*changes, "updated_at"],
     )
+    _forget_roles(membership.user)
     return membership
 
 
@@ -759,17 +775,15 @@ def membership_revoke(*, actor: User, membership: Membership) -> Membership:
             raise ValidationError(
                 {"role": f"这是最后一名有效的{membership.get_role_display()}，请先为他人授予该角色。"}
             )
-    before = snapshot(membership, MEMBERSHIP_FIELDS)
-    membership.is_active = False
-    membership.save(update_fields=["is_active", "updated_at"])
-    _forget_roles(membership.user)
-    audit.record(
+    _apply_audited(
+        membership,
+        {"is_active": False},
+        fields=MEMBERSHIP_FIELDS,
         actor=actor,
         action="org.membership_revoked",
-        target=membership,
-        before=before,
-        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        update_fields=["is_active", "updated_at"],
     )
+    _forget_roles(membership.user)
     return membership
 
 
@@ -915,17 +929,7 @@ def responsibility_item_update(*, actor: User, item: ResponsibilityItem, **field
     changes = _changes(item, cleaned)
     if not changes:
         return item
-    before = snapshot(item, ITEM_FIELDS)
-    for name, value in changes.items():
-        setattr(item, name, value)
-    item.save()
-    audit.record(
-        actor=actor,
-        action="org.responsibility_item_updated",
-        target=item,
-        before=before,
-        after=snapshot(item, ITEM_FIELDS),
-    )
+    _apply_audited(item, changes, fields=ITEM_FIELDS, actor=actor, action="org.responsibility_item_updated")
     return item
 
 
@@ -936,15 +940,13 @@ def responsibility_item_retire(*, actor: User, item: ResponsibilityItem) -> Resp
     item = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
     if not item.is_active:
         raise ValidationError({"code": f"事项{item.code}已废止。"})
-    before = snapshot(item, ITEM_FIELDS)
-    item.is_active = False
-    item.save(update_fields=["is_active", "updated_at"])
-    audit.record(
+    _apply_audited(
+        item,
+        {"is_active": False},
+        fields=ITEM_FIELDS,
         actor=actor,
         action="org.responsibility_item_retired",
-        target=item,
-        before=before,
-        after=snapshot(item, ITEM_FIELDS),
+        update_fields=["is_active", "updated_at"],
     )
     return item
 
