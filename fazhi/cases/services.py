@@ -277,8 +277,20 @@ def case_add_co_unit(*, case: Case, actor: User, unit: Unit) -> CaseUnit:
 
 
 @transaction.atomic
-def case_advance(*, case: Case, actor: User, to_stage: str, note: str = "") -> Case:
-    """Move the case to another stage of its type; a stage with its own limit starts its clock."""
+def case_advance(
+    *,
+    case: Case,
+    actor: User,
+    to_stage: str,
+    note: str = "",
+    on: date | None = None,
+    period: str = "",
+) -> Case:
+    """Move the case to another stage of its type; a stage with its own limit starts its clock.
+
+    `on` records a stage reached on an earlier day (a document served yesterday, imported
+    history); `period` sets this case's limit for the stage when it is only known now (a
+    respondent's answer period counted from service), kept in `stage_periods`."""
     if not permissions.can_handle(actor, case):
         raise PermissionDenied("只有承办单位可以推进案件。")
     _require_open(case)
@@ -287,11 +299,113 @@ def case_advance(*, case: Case, actor: User, to_stage: str, note: str = "") -> C
         raise ValidationError({"to_stage": f"案件类型「{case.case_type.name}」没有「{to_stage}」阶段。"})
     if stage.is_final:
         raise ValidationError({"to_stage": "办结请使用“办结”操作，并写明办理结果。"})
+    on = on or _today()
+    if on > _today():
+        raise ValidationError({"on": "进入阶段的日期不能晚于今天。"})
+    if case.stage_started_on and on < case.stage_started_on:
+        raise ValidationError(
+            {"on": f"进入阶段的日期不能早于当前阶段的开始日{case.stage_started_on:%Y-%m-%d}。"}
+        )
+    if period:
+        _parse_period(period, "period")
+        case.stage_periods = {**(case.stage_periods or {}), stage.code: period}
     before = _snapshot(case)
-    _enter_stage(case, stage, on=_today())
-    case.save(update_fields=["stage", "stage_started_on", "stage_due_date", "updated_at"])
-    _log(case, actor=actor, action="advanced", note=note or f"进入{stage.name}阶段", before=before)
+    _enter_stage(case, stage, on=on)
+    case.save(update_fields=["stage", "stage_started_on", "stage_due_date", "stage_periods", "updated_at"])
+    _log(
+        case,
+        actor=actor,
+        action="advanced",
+        note=note or f"进入{stage.name}阶段",
+        before=before,
+        at=_moment(case, on),
+    )
     audit.record(actor=actor, action="cases.advanced", target=case, before=before, after=_snapshot(case))
+    return case
+
+
+def _moment(case: Case, on: date) -> datetime:
+    """When a step taken on `on` goes on the timeline: now if today, else that day (never before receipt)."""
+    if on >= _today():
+        return timezone.now()
+    noon = timezone.make_aware(datetime.combine(on, datetime.min.time().replace(hour=12)))
+    return max(noon, case.received_at)
+
+
+@transaction.atomic
+def case_restart_clock(
+    *,
+    case: Case,
+    actor: User | None,
+    start: date,
+    period: str,
+    note: str,
+    stage: str = "",
+    stage_periods: dict[str, str] | None = None,
+) -> Case:
+    """A period that runs from a later event replaces the running clock: a 复议 decision period
+    counts from 受理, not from receipt; a review starts afresh when 补正材料 arrive; a switch of
+    procedure changes the period from the same start.
+
+    Suspensions before `start` no longer count and extensions approved before it are dropped.
+    `stage` enters that stage on `start`; `stage_periods` sets this case's stage limits (the
+    current stage's limit is recomputed from its start). `actor=None` is the system applying a
+    rule of law by itself (a sweep); people need to handle the case or approve its extensions.
+    """
+    if actor is not None and not (
+        permissions.can_handle(actor, case) or permissions.can_approve_extension(actor, case)
+    ):
+        raise PermissionDenied("只有承办单位或延期审批人可以重新计算期限。")
+    _require_open(case)
+    if case.status == Case.Status.SUSPENDED:
+        raise ValidationError("案件处于中止状态，请先恢复计时。")
+    if start > _today():
+        raise ValidationError({"start": "起算日不能晚于今天。"})
+    if not note.strip():
+        raise ValidationError({"note": "请写明重新计算期限的依据。"})
+    _parse_period(period, "period")
+    stages = {s.code: s for s in case.case_type.stages.all()}
+    for code, stage_period in (stage_periods or {}).items():
+        if code not in stages:
+            raise ValidationError({"stage_periods": f"案件类型「{case.case_type.name}」没有「{code}」阶段。"})
+        _parse_period(stage_period, "stage_periods")
+    if stage and (stage not in stages or stages[stage].is_final):
+        raise ValidationError({"stage": f"案件类型「{case.case_type.name}」没有可进入的「{stage}」阶段。"})
+    before = _snapshot(case)
+    case.start_date, case.period = start, period
+    case.stage_periods = {**(case.stage_periods or {}), **(stage_periods or {})}
+    case.due_date = case_due(case)
+    case.extended = bool(_current_extensions(case))
+    if stage:
+        _enter_stage(case, stages[stage], on=start)
+    elif case.stage_id and case.stage_started_on:
+        _enter_stage(case, case.stage, on=case.stage_started_on)
+    case.save(
+        update_fields=[
+            "start_date",
+            "period",
+            "stage_periods",
+            "due_date",
+            "extended",
+            "stage",
+            "stage_started_on",
+            "stage_due_date",
+            "updated_at",
+        ]
+    )
+    _log(
+        case,
+        actor=actor,
+        action="clock_restarted",
+        note=f"{note.strip()}：自{start:%Y-%m-%d}起算{Period.parse(period).label}，期限{case.due_date:%Y-%m-%d}",
+        before=before,
+        at=_moment(case, start),
+        start=start.isoformat(),
+        period=period,
+    )
+    audit.record(
+        actor=actor, action="cases.clock_restarted", target=case, before=before, after=_snapshot(case)
+    )
     return case
 
 
