@@ -31,6 +31,7 @@ from fazhi.cases.models import Case, CaseType, Notice, Supervision
 from fazhi.core.calendar import CalendarRangeError
 from fazhi.core.deadlines import due_date
 from fazhi.demo import data
+from fazhi.hotline.history import generate_history
 from fazhi.org import services as org
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.validators import credit_code_check_char
@@ -81,9 +82,16 @@ def _light_password_hashing() -> Iterator[None]:
 
 
 def build_city(
-    *, scale: int = 1, seed: int = 20240101, progress: bool = True, stdout: TextIO | None = None
+    *,
+    scale: int = 1,
+    seed: int = 20240101,
+    progress: bool = True,
+    stdout: TextIO | None = None,
+    hotline_history: int | None = None,
 ) -> DemoSummary:
-    """Write 明湖市 into an empty database and say what was built and how to log in."""
+    """Write 明湖市 into an empty database and say what was built and how to log in.
+
+    `hotline_history` is how many past 12345 requests to add (default HOTLINE_HISTORY × scale)."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
     if Unit.objects.exists():
@@ -91,7 +99,8 @@ def build_city(
             "数据库中已有单位数据，演示城市只能建在空数据库上（fazhi demo 会先重建 SQLite 数据库）。"
         )
     started = time.monotonic()
-    builder = _Builder(rng=random.Random(seed), scale=scale)
+    history = HOTLINE_HISTORY * scale if hotline_history is None else hotline_history
+    builder = _Builder(rng=random.Random(seed), scale=scale, seed=seed, history=history)
     bar = tqdm(
         total=builder.planned_steps(),
         desc="建设演示城市",
@@ -197,6 +206,7 @@ def credit_code(org_class: str, region_code: str, serial: int) -> str:
 # --- the builder -------------------------------------------------------------------------------------
 
 WEEKDAY_HOURS = (8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17, 19, 20)
+HOTLINE_HISTORY = 24_000  # a year of 12345 requests at scale 1 (fazhi.hotline.history)
 
 
 @dataclass
@@ -242,9 +252,11 @@ class _Street:
 
 
 class _Builder:
-    def __init__(self, *, rng: random.Random, scale: int):
+    def __init__(self, *, rng: random.Random, scale: int, seed: int = 0, history: int = 0):
         self.rng = rng
         self.scale = scale
+        self.seed = seed
+        self.history = history
         self.today = timezone.localdate()
         self.bar: tqdm | None = None
         self.regions: dict[str, Region] = {}
@@ -294,6 +306,7 @@ class _Builder:
             + len(data.BOUNDARY_ITEMS)
             + len(data.MERGED_UNITS)
             + case_count
+            + self.history
             + 1
         )
 
@@ -331,8 +344,21 @@ class _Builder:
         self.build_boundary_items()
         self.reorganise()
         self.build_cases()
+        self.build_hotline_history()
         cases.reminders_sweep(today=self.today)
         self.step()
+
+    def build_hotline_history(self) -> None:
+        """A year of 12345 requests over every street, category and unit, loaded in bulk."""
+        if self.history:
+            generate_history(
+                actor=self.users["hotline1"],
+                count=self.history,
+                seed=self.seed,
+                today=self.today,
+                units=self.units,
+                progress=self.step,
+            )
 
     def bootstrap(self) -> None:
         """An empty install: the top unit, then the three administrators (三员分立)."""

@@ -34,6 +34,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=20240101, help="随机种子：相同种子同一天建成的城市相同"
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=None,
+            help="12345 历史诉求件数（默认 24000 × scale，近一年）",
+        )
         parser.add_argument("--port", type=int, default=8000, help="网站端口（默认 8000）")
         parser.add_argument(
             "--force",
@@ -41,16 +47,20 @@ class Command(BaseCommand):
             help="允许写入非 SQLite 数据库（须为空库），或重建 VAR_DIR 之外的 SQLite 文件",
         )
 
-    def handle(self, *args, no_serve: bool, scale: int, seed: int, port: int, force: bool, **options):
+    def handle(
+        self, *args, no_serve: bool, scale: int, seed: int, port: int, force: bool, history=None, **options
+    ):
         if scale < 1:
             raise CommandError(f"--scale「{scale}」无效，应为不小于1的整数。")
+        if history is not None and history < 0:
+            raise CommandError(f"--history「{history}」无效，应为不小于0的整数。")
         verbosity = options["verbosity"]
         self._prepare_database(force=force)
         if verbosity:
             self.stdout.write("正在建立数据表…")
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            summary = build_city(scale=scale, seed=seed, progress=verbosity > 0)
+            summary = build_city(scale=scale, seed=seed, progress=verbosity > 0, hotline_history=history)
         except DemoCityExists as exc:
             raise CommandError(str(exc)) from None
         token = self._operator_token(summary)
