@@ -1,0 +1,26 @@
+"""The one place a figure is rounded and written: round half up to the metric's precision.
+
+Rates are computed from integer counts with integer arithmetic, so 1/8 at no decimals is 13%,
+never 12% (banker's rounding) and never off by a float error.
+"""
+
+from decimal import Decimal
+
+
+def rate(numerator: int, denominator: int, precision: int) -> Decimal | None:
+    """numerator ÷ denominator × 100, rounded half up to `precision` decimals; None when there is
+    nothing to divide by."""
+    if denominator <= 0:
+        return None
+    scaled, remainder = divmod(numerator * 100 * 10**precision, denominator)
+    if 2 * remainder >= denominator:
+        scaled += 1
+    return Decimal(scaled).scaleb(-precision)
+
+
+def value_text(value: Decimal | int | None, *, is_rate: bool, precision: int) -> str:
+    if value is None:
+        return "—"
+    if is_rate:
+        return f"{Decimal(value):.{precision}f}%"
+    return f"{int(value)}件"
