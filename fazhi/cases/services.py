@@ -436,6 +436,7 @@ def case_suspend(*, case: Case, actor: User, kind: str, reason: str, on: date | 
         action="suspended",
         note=f"{suspension.get_kind_display()}：{reason}",
         before=before,
+        at=_moment(case, on),
     )
     audit.record(actor=actor, action="cases.suspended", target=case, before=before, after=_snapshot(case))
     return suspension
@@ -464,6 +465,7 @@ def case_resume(*, case: Case, actor: User, on: date | None = None, note: str = 
         action="resumed",
         note=note or f"恢复计时，期限顺延至{case.due_date:%Y-%m-%d}",
         before=before,
+        at=_moment(case, on),
     )
     audit.record(actor=actor, action="cases.resumed", target=case, before=before, after=_snapshot(case))
     return case
@@ -524,8 +526,18 @@ def case_extend(*, case: Case, actor: User, requested_by: User, period: str, rea
 
 @transaction.atomic
 def case_close(*, case: Case, actor: User, note: str, closed_at: datetime | None = None) -> Case:
-    """办结: the handling unit states the result; the clock stops."""
-    if not permissions.can_handle(actor, case):
+    """办结: the handling unit states the result; the clock stops.
+
+    A supervisor of the unit may record (补录) a result the unit reported on an earlier day — the
+    paper reply copied to the 司法局, a register of past years — with `closed_at` on that day; the
+    timeline says it was recorded on the unit's behalf."""
+    on_behalf = (
+        closed_at is not None
+        and timezone.localdate(closed_at) < _today()
+        and not permissions.can_handle(actor, case)
+        and permissions.can_supervise(actor, case)
+    )
+    if not (permissions.can_handle(actor, case) or on_behalf):
         raise PermissionDenied("只有承办单位可以办结案件。")
     _require_open(case)
     if case.status == Case.Status.SUSPENDED:
@@ -541,7 +553,9 @@ def case_close(*, case: Case, actor: User, note: str, closed_at: datetime | None
     case.save(
         update_fields=["status", "closed_at", "stage", "stage_started_on", "stage_due_date", "updated_at"]
     )
-    _log(case, actor=actor, action="closed", note=note.strip(), before=before, at=case.closed_at)
+    note = f"（补录）{note.strip()}" if on_behalf else note.strip()
+    extra = {"on_behalf": True} if on_behalf else {}
+    _log(case, actor=actor, action="closed", note=note, before=before, at=case.closed_at, **extra)
     audit.record(actor=actor, action="cases.closed", target=case, before=before, after=_snapshot(case))
     return case
 

@@ -121,3 +121,19 @@ def test_a_stage_reached_earlier_is_dated_that_day_and_not_before_the_current_st
 
     with pytest.raises(ValidationError, match="不能早于当前阶段的开始日"):
         services.case_advance(case=case, actor=handler, to_stage="hearing", on=date(2024, 10, 8))
+
+
+def test_a_suspension_recorded_later_is_dated_on_its_days(unit, handler):
+    case = open_case(unit, received_at=at(2024, 9, 27), period="5wd")
+    services.case_suspend(
+        case=case, actor=handler, kind="correction", reason="通知补正", on=date(2024, 9, 30)
+    )
+    services.case_resume(case=case, actor=handler, on=date(2024, 10, 14))
+    services.case_close(case=case, actor=handler, note="申请人撤回申请", closed_at=at(2024, 10, 15))
+
+    assert [(e.action, e.at.date()) for e in case.timeline.all()] == [
+        ("opened", date(2024, 9, 27)),
+        ("suspended", date(2024, 9, 30)),
+        ("resumed", date(2024, 10, 14)),
+        ("closed", date(2024, 10, 15)),
+    ]
