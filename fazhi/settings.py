@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "fazhi.cases",
     "fazhi.hotline",
     "fazhi.metrics",
+    "fazhi.reports",
     "fazhi.api",
 ]
 
