@@ -6,6 +6,7 @@ same clause, or the nearest subject before it in the same numbered item, with no
 (规章, 仲裁…) in between. A number with no label of its own continues the list it stands in
 ("分别为708件、612件、494件"; "从30%、91%提高到100%")."""
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -106,6 +107,11 @@ class FigureReader:
         self.report = report
         self.vocabulary = vocabulary
         self.occurrences = self._topic_occurrences()
+        self._by_topic: dict[str, tuple[list[int], list[_Occurrence]]] = {}
+        for occ in self.occurrences:
+            starts, occurrences = self._by_topic.setdefault(occ.topic, ([], []))
+            starts.append(occ.start)
+            occurrences.append(occ)
 
     def _topic_occurrences(self) -> list[_Occurrence]:
         text = self.report.text
@@ -115,25 +121,30 @@ class FigureReader:
                 for m in re.finditer(re.escape(term), text):
                     found.append(_Occurrence(m.start(), m.end(), key))
         # Where terms overlap the longer one is the word written ("12348法律服务热线" is not 12345).
-        found.sort(key=lambda o: (o.start, -(o.end - o.start)))
+        owner: list[str | None] = [None] * len(text)
         kept: list[_Occurrence] = []
         for occ in sorted(found, key=lambda o: -(o.end - o.start)):
-            if not any(occ.start < k.end and k.start < occ.end and k.topic != occ.topic for k in kept):
+            if all(owner[i] in (None, occ.topic) for i in range(occ.start, occ.end)):
+                owner[occ.start : occ.end] = [occ.topic] * (occ.end - occ.start)
                 kept.append(occ)
         return sorted(kept, key=lambda o: o.start)
 
     def _topic_distance(self, q: Quantity, clause_end: int, topic: str) -> float | None:
-        start = max(self.report.item_start(q.start), q.start - TOPIC_WINDOW)
+        """How far before the number (within its item) or after it (within its clause) the
+        nearest word of this subject is; None when there is none."""
+        starts, occurrences = self._by_topic.get(topic, ([], []))
+        window = max(self.report.item_start(q.start), q.start - TOPIC_WINDOW)
         best = None
-        for occ in self.occurrences:
-            if occ.topic != topic:
-                continue
-            if start <= occ.start and occ.end <= q.start:
-                distance = q.start - occ.end
-            elif q.end <= occ.start and occ.end <= clause_end:
-                distance = occ.start - q.end + 0.5
-            else:
-                continue
+        i = bisect.bisect_left(starts, q.start)
+        j = i - 1
+        while j >= 0 and occurrences[j].start >= window:
+            if occurrences[j].end <= q.start:
+                distance = q.start - occurrences[j].end
+                best = distance if best is None else min(best, distance)
+            j -= 1
+        k = bisect.bisect_left(starts, q.end)
+        if k < len(occurrences) and occurrences[k].end <= clause_end:
+            distance = occurrences[k].start - q.end + 0.5
             best = distance if best is None else min(best, distance)
         return best
 
