@@ -24,3 +24,10 @@ def handler(unit):
 def _fast_password_hashing(settings):
     # Argon2 costs ~0.3 s per account; the suite creates hundreds. Production keeps Argon2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _calendar_recheck_off(settings):
+    # The calendar cache re-reads its fingerprint every few seconds to see other processes'
+    # edits; in tests that extra query would land at random inside query-count assertions.
+    settings.FAZHI_CALENDAR_RECHECK_SECONDS = 10**9

@@ -232,7 +232,7 @@ _local = threading.local()
 
 
 def _recheck_seconds() -> float:
-    return float(getattr(settings, "FAZHI_CALENDAR_RECHECK_SECONDS", 5))
+    return float(settings.FAZHI_CALENDAR_RECHECK_SECONDS)
 
 
 def _fingerprint() -> tuple:
