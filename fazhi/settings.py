@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "fazhi.cases",
     "fazhi.hotline",
     "fazhi.metrics",
+    "fazhi.legal",
     "fazhi.reports",
     "fazhi.api",
 ]
@@ -216,6 +217,8 @@ TASKS = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fazhi@localhost")
 FAZHI_EMAIL_NOTICES = env_bool("FAZHI_EMAIL_NOTICES", False)
+# 12345: the supervisor account the escalation sweep and 差评 rectification tasks act as (username).
+FAZHI_HOTLINE_SUPERVISOR = os.environ.get("FAZHI_HOTLINE_SUPERVISOR", "")
 
 LOGGING = {
     "version": 1,

@@ -90,6 +90,18 @@ class RouteIn(Schema):
     request_type: str = ""
 
 
+class LearnedOut(Schema):
+    """What the active routing model alone says (before the routing table has its say)."""
+
+    model_version: int
+    category: CategoryRef | None
+    category_confidence: float
+    alternatives: list[CategoryRef]
+    evidence: list[str]
+    lead_unit: UnitRef | None
+    unit_confidence: float
+
+
 class RouteOut(Schema):
     category: CategoryRef | None
     category_confidence: float
@@ -98,7 +110,9 @@ class RouteOut(Schema):
     confidence: float
     routable: bool
     source: str
+    category_source: str
     reasons: list[str]
+    learned: LearnedOut | None
 
 
 def _category_ref(category: Category) -> dict:
@@ -228,5 +242,23 @@ def route(request, payload: RouteIn):
         "confidence": suggestion.confidence,
         "routable": suggestion.routable,
         "source": suggestion.source,
+        "category_source": suggestion.category_source,
         "reasons": suggestion.reasons,
+        "learned": _learned_out(suggestion.learned),
+    }
+
+
+def _learned_out(learned) -> dict | None:
+    if learned is None:
+        return None
+    return {
+        "model_version": learned.version,
+        "category": _category_ref(learned.category) if learned.category else None,
+        "category_confidence": round(learned.category_confidence, 3),
+        "alternatives": [_category_ref(c) for c, _ in learned.alternatives],
+        "evidence": list(learned.evidence),
+        "lead_unit": {"id": learned.lead_unit.pk, "name": learned.lead_unit.name}
+        if learned.lead_unit
+        else None,
+        "unit_confidence": round(learned.unit_confidence, 3),
     }

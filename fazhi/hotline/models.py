@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from fazhi.cases.models import Case
+from fazhi.cases.models import Case, Supervision
 from fazhi.core.fields import BlindIndexField, EncryptedCharField
 from fazhi.core.models import TimeStampedModel
 from fazhi.org.models import Region, Unit
@@ -347,6 +347,18 @@ class Reply(models.Model):
     review_flags = models.JSONField(
         "敷衍提示", default=list, blank=True, help_text="答复规则给出的待复核提示（代码与说明）"
     )
+    # The centre's review of a flagged reply (quality.py): cleared, or sent back for 重办.
+    reviewed_at = models.DateTimeField("复核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_outcome = models.CharField(
+        "复核结果",
+        max_length=10,
+        blank=True,
+        choices=[("cleared", "答复合格"), ("sent_back", "退回重办")],
+    )
+    review_note = models.CharField("复核意见", max_length=300, blank=True)
 
     class Meta:
         ordering = ["replied_at", "id"]
@@ -423,3 +435,118 @@ class ReopenRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.reference} 重办申请（{self.get_status_display()}）"
+
+
+class RoutingModel(models.Model):
+    """派单模型：用本市历史工单训练的分类和主办单位建议模型，每训练一次一个版本。
+
+    The artefact is the joblib dump of the fitted pipelines (learning.py); the accuracies were
+    measured on a held-out part of the history the version did not learn from.
+    """
+
+    version = models.PositiveIntegerField("版本", unique=True)
+    trained_at = models.DateTimeField("训练时间")
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="训练人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="由定时任务训练时为空",
+    )
+    algorithm = models.CharField("算法", max_length=200)
+    samples = models.PositiveIntegerField("训练样本数")
+    holdout = models.PositiveIntegerField("留出验证样本数")
+    category_accuracy = models.FloatField("分类准确率", null=True, blank=True)
+    unit_accuracy = models.FloatField("主办单位准确率", null=True, blank=True)
+    metrics = models.JSONField("评估指标", default=dict, blank=True)
+    artefact = models.BinaryField("模型文件")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("大小（字节）")
+    is_active = models.BooleanField("在用", default=False)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "派单模型"
+        verbose_name_plural = "派单模型"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="routingmodel_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"派单模型第{self.version}版"
+
+
+class RatingLevel(models.IntegerChoices):
+    VERY_SATISFIED = 5, "非常满意"
+    SATISFIED = 4, "满意"
+    BASICALLY = 3, "基本满意"
+    UNSATISFIED = 2, "不满意"
+    VERY_UNSATISFIED = 1, "非常不满意"
+
+
+class Rating(models.Model):
+    """好差评：来电人凭查询码对诉求办理的评价，每件诉求一次；差评形成整改任务。"""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    level = models.PositiveSmallIntegerField("评价", choices=RatingLevel.choices)
+    comment = models.TextField("评价内容", blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="被评价单位", on_delete=models.PROTECT, related_name="hotline_ratings"
+    )
+    rectification = models.OneToOneField(
+        Case,
+        verbose_name="整改任务",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hotline_rating",
+    )
+    created_at = models.DateTimeField("评价时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "好差评"
+        verbose_name_plural = "好差评"
+        constraints = [
+            models.CheckConstraint(name="rating_level_1_to_5", condition=models.Q(level__gte=1, level__lte=5))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.get_level_display()}"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.level <= RatingLevel.UNSATISFIED
+
+
+class EscalationRule(TimeStampedModel):
+    """督办升级规则：超期、重办、敷衍答复被退回等情形达到条件时，依次催办、督办、挂牌督办。
+
+    Every active rule is checked for every open request; when several hold, the highest level
+    wins. A request gets a level at most once per clock (a 重办 starts a new clock).
+    """
+
+    class Trigger(models.TextChoices):
+        OVERDUE = "overdue", "超期达到N个工作日"
+        LAPSED = "lapsed", "下一级督办期限过后N个工作日仍未办结"
+        REOPENED = "reopened", "重办达到N次"
+        SENT_BACK = "sent_back", "答复敷衍被退回达到N次"
+
+    name = models.CharField("规则名称", max_length=100)
+    trigger = models.CharField("情形", max_length=12, choices=Trigger.choices)
+    threshold = models.PositiveSmallIntegerField("N", default=1)
+    level = models.PositiveSmallIntegerField("督办级别", choices=Supervision.Level.choices)
+    period = models.CharField("督办期限", max_length=12, default="3wd", help_text="如 2wd（工作日）")
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["level", "trigger", "threshold"]
+        verbose_name = "督办升级规则"
+        verbose_name_plural = "督办升级规则"
+
+    def __str__(self) -> str:
+        return self.name

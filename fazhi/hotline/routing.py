@@ -3,11 +3,13 @@ and the reasons a person can check.
 
 Order of authority: the category the operator chose beats a guessed one; the routing table
 (ordered rules) beats the boundary items (边界事项) of the responsibility list; below
-`AUTO_ROUTE_CONFIDENCE` nothing is routed on its own. A learned model will plug in behind
-`suggest_route` later and keep this explanation format.
+`AUTO_ROUTE_CONFIDENCE` nothing is routed on its own. The learned model (learning.py) proposes
+the category when it is surer than the keywords, and the lead unit when no rule applies; the
+routing table still beats it (docs/adr/0009-learned-routing.md).
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -36,10 +38,12 @@ class RouteSuggestion:
     lead_unit: Unit | None = None
     co_units: list[Unit] = field(default_factory=list)
     confidence: float = 0.0
-    source: str = "none"  # "rule", "boundary" or "none"
+    source: str = "none"  # "rule", "model", "boundary" or "none"
     rule: RoutingRule | None = None
     boundary_item: BoundaryItem | None = None
     reasons: list[str] = field(default_factory=list)
+    category_source: str = "none"  # "operator", "model", "keywords" or "none"
+    learned: Any = None  # learning.LearnedRoute of the active model version, when there is one
 
     @property
     def routable(self) -> bool:
@@ -142,13 +146,40 @@ def suggest_route(
     category: Category | None = None,
     request_type: str = "",
 ) -> RouteSuggestion:
+    from fazhi.hotline import learning
+
     suggestion = RouteSuggestion()
+    learned = suggestion.learned = learning.predict(
+        text=text, region=region, category=category, request_type=request_type
+    )
+    model_floor = learning.model_min_confidence()
     if category is not None:
         suggestion.category, suggestion.category_confidence = category, 1.0
+        suggestion.category_source = "operator"
         suggestion.reasons.append(f"分类「{category.name}」由话务员选定。")
     else:
         guesses = guess_categories(text)
-        if guesses:
+        keyword_confidence = category_confidence(guesses)
+        if (
+            learned is not None
+            and learned.category is not None
+            and learned.category_confidence >= model_floor
+            and learned.category_confidence >= keyword_confidence
+        ):
+            suggestion.category = learned.category
+            suggestion.category_confidence = round(learned.category_confidence, 2)
+            suggestion.category_source = "model"
+            evidence = f"，依据“{'”“'.join(learned.evidence)}”" if learned.evidence else ""
+            runner_up = (
+                f"；其次「{learned.alternatives[0][0].name}」（{learned.alternatives[0][1]:.0%}）"
+                if learned.alternatives
+                else ""
+            )
+            suggestion.reasons.append(
+                f"分类「{learned.category.name}」：派单模型第{learned.version}版判断，置信度{learned.category_confidence:.0%}{evidence}{runner_up}。"
+            )
+        elif guesses:
+            suggestion.category_source = "keywords"
             best = guesses[0]
             suggestion.category = best.category
             suggestion.category_confidence = category_confidence(guesses)
@@ -177,6 +208,18 @@ def suggest_route(
         where = f"，区域「{rule.region.name}」" if rule.region_id else ""
         suggestion.reasons.append(
             f"派单规则「{rule.name}」（优先级{rule.priority}{where}）：由{rule.lead_unit.name}主办。"
+        )
+        if learned is not None and learned.lead_unit is not None and learned.lead_unit != rule.lead_unit:
+            suggestion.reasons.append(
+                f"派单模型倾向{learned.lead_unit.name}（置信度{learned.unit_confidence:.0%}），以派单规则为准。"
+            )
+        return suggestion
+
+    if learned is not None and learned.lead_unit is not None and learned.unit_confidence >= model_floor:
+        suggestion.source, suggestion.lead_unit = "model", learned.lead_unit
+        suggestion.confidence = round(learned.unit_confidence, 2)
+        suggestion.reasons.append(
+            f"派单模型第{learned.version}版（{learned.samples}件历史工单）：类似诉求多由{learned.lead_unit.name}办理，置信度{learned.unit_confidence:.0%}。"
         )
         return suggestion
 

@@ -151,7 +151,7 @@ def dispatch_queue(user: User) -> dict[str, QuerySet]:
         .order_by("returned_at", "id")
     )
     flagged = (
-        Reply.objects.filter(ticket__in=visible)
+        Reply.objects.filter(ticket__in=visible, reviewed_at__isnull=True)
         .exclude(review_flags=[])
         .select_related("ticket", "ticket__case", "unit")
         .order_by("-replied_at", "-id")

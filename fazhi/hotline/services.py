@@ -19,7 +19,7 @@ from fazhi.cases import services as case_services
 from fazhi.cases.models import Case, CaseType
 from fazhi.core import audit, crypto
 from fazhi.core.deadlines import Period
-from fazhi.hotline import permissions, routing, rules
+from fazhi.hotline import permissions, quality, routing, rules
 from fazhi.hotline.models import (
     Callback,
     Category,
@@ -375,7 +375,7 @@ def reply_submit(*, ticket: Ticket, actor: User, text: str, actions: str, contac
         for finding in errors:
             grouped.setdefault(finding.field, []).append(finding.message)
         raise ValidationError(grouped)
-    flags = rules.reply_flags(
+    flags = quality.reply_flags(
         text=text,
         actions=actions,
         contacted_caller=contacted_caller,
@@ -468,6 +468,48 @@ def reopen_reject(*, request: ReopenRequest, actor: User, note: str) -> ReopenRe
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit.record(
         actor=actor, action="hotline.reopen_rejected", target=request.ticket, after={"request": request.pk}
+    )
+    return request
+
+
+@transaction.atomic
+def reopen_accept(*, request: ReopenRequest, actor: User, note: str = "") -> ReopenRequest:
+    """重办: the centre sends the request back to the unit that answered it; the new deadline is the
+    local handling limit counted from today, and the unit finds it among its open requests again."""
+    ticket = request.ticket
+    if not permissions.can_callback(actor, ticket):
+        raise PermissionDenied("只有12345中心可以审核重办申请。")
+    if request.status != ReopenRequest.Status.PENDING:
+        raise ValidationError("该重办申请已审核。")
+    root = ticket.merged_into or ticket  # a merged request was answered with its main one
+    case = root.case
+    if case is None:
+        raise ValidationError(f"工单{root.reference}未派单，不能重办。")
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError(f"工单{root.reference}正在办理中，无需重办。")
+    callback = request.callback
+    limit = handling_limit_for(root.category, root.request_type)
+    note = (note or "").strip()
+    case_services.case_reopen(
+        case=case,
+        actor=actor,
+        reason=f"回访{callback.get_satisfaction_display()}、{callback.get_resolution_display()}"
+        + (f"：{note}" if note else ""),
+        period=limit.period if limit else "",
+        to_stage="handle",
+    )
+    request.status, request.decided_by, request.decided_at = (
+        ReopenRequest.Status.ACCEPTED,
+        actor,
+        timezone.now(),
+    )
+    request.decision_note = note[:300]
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit.record(
+        actor=actor,
+        action="hotline.reopen_accepted",
+        target=ticket,
+        after={"request": request.pk, "case": case.pk, "due": case.due_date.isoformat()},
     )
     return request
 

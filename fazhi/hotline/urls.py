@@ -11,6 +11,7 @@ urlpatterns = [
     path("intake/assist/", views.assist, name="assist"),
     path("queue/", views.queue, name="queue"),
     path("track/", views.track, name="track"),
+    path("track/rate/", views.rate, name="rate"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
     path("<int:pk>/phone/", views.reveal_phone, name="reveal_phone"),
     path("<int:pk>/<slug:action>/", views.ticket_action, name="action"),

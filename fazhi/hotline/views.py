@@ -12,14 +12,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.cases.permissions import DISPATCH_ROLES
 from fazhi.cases.selectors import clock_of
-from fazhi.hotline import forms, permissions, routing, rules, selectors, services
-from fazhi.hotline.models import Category, ReopenRequest, Ticket, TicketReturn
+from fazhi.hotline import (
+    escalation,
+    forms,
+    permissions,
+    quality,
+    ratings,
+    routing,
+    rules,
+    selectors,
+    services,
+)
+from fazhi.hotline.models import Category, Rating, ReopenRequest, Reply, Ticket, TicketReturn
 from fazhi.org.models import Region
 from fazhi.org.permissions import unit_scope
 
@@ -183,7 +194,13 @@ def queue(request):
     """派单队列: what the centre must act on."""
     _require_centre(request.user)
     sections = selectors.dispatch_queue(request.user)
-    return render(request, "hotline/queue.html", {key: value[:PAGE_SIZE] for key, value in sections.items()})
+    context = {key: value[:PAGE_SIZE] for key, value in sections.items()}
+    # Most doubtful first: the rule weights add up to a 敷衍 score the reviewer can sort by.
+    context["flagged"] = sorted(
+        ((quality.perfunctory_score(r.review_flags), r) for r in context["flagged"]),
+        key=lambda pair: -pair[0],
+    )
+    return render(request, "hotline/queue.html", context)
 
 
 STATES = [
@@ -228,6 +245,8 @@ def _detail_context(request, ticket: Ticket, **overrides) -> dict:
         "callbacks": ticket.callbacks.select_related("called_by"),
         "returns": ticket.returns.select_related("unit", "returned_by", "suggested_unit", "reassigned_to"),
         "reopens": ticket.reopen_requests.select_related("callback", "decided_by"),
+        "rating": Rating.objects.filter(ticket=ticket).select_related("rectification", "unit").first(),
+        "supervisions": case.supervisions.select_related("issuing_unit") if case else [],
         "timeline": case.timeline.select_related("actor") if case else [],
         "units": case.case_units.filter(is_active=True).select_related("unit") if case else [],
         "pending_return": pending_return,
@@ -328,6 +347,19 @@ def _perform(request, ticket: Ticket, action: str, data: dict) -> str:
         )
         services.reopen_reject(request=pending, actor=user, note=data["note"])
         return "已决定不予重办。"
+    if action == "reopen-accept":
+        pending = get_object_or_404(
+            ticket.reopen_requests, pk=request.POST.get("request"), status=ReopenRequest.Status.PENDING
+        )
+        services.reopen_accept(request=pending, actor=user, note=data["note"])
+        return f"已重办，退回{ticket.case.handling_unit.name}重新办理，期限{ticket.case.due_date:%Y-%m-%d}。"
+    if action in {"reply-clear", "reply-send-back"}:
+        reply = get_object_or_404(Reply, ticket=ticket, pk=request.POST.get("reply"))
+        if action == "reply-clear":
+            quality.reply_clear(reply=reply, actor=user, note=data["note"])
+            return "已复核，答复合格。"
+        quality.reply_send_back(reply=reply, actor=user, reason=data["reason"])
+        return "已退回承办单位重新办理。"
     raise PermissionDenied("不支持的操作。")
 
 
@@ -341,6 +373,9 @@ ACTION_FORMS = {
     "opinion": forms.OpinionForm,
     "return-reject": forms.DecisionForm,
     "reopen-reject": forms.DecisionForm,
+    "reopen-accept": forms.NoteForm,
+    "reply-clear": forms.NoteForm,
+    "reply-send-back": forms.SendBackForm,
 }
 
 
@@ -447,4 +482,54 @@ def track(request):
             context["error"] = "没有找到该查询码对应的诉求，请核对后重新输入（查询码为10位字母和数字）。"
             return render(request, "hotline/track.html", context, status=404)
         context.update(_progress(ticket))
+        context["rating"] = Rating.objects.filter(ticket=ticket).first()
+        context["can_rate"], context["rate_hint"] = ratings.can_rate(ticket)
+        context["rating_form"] = forms.RatingForm(initial={"code": ticket.tracking_code})
     return render(request, "hotline/track.html", context)
+
+
+@never_cache
+@require_POST
+def rate(request):
+    """好差评 from the public progress page: the tracking code is the credential, as for reading."""
+    form = forms.RatingForm(request.POST)
+    code = request.POST.get("code", "").strip()
+    if _over_limit(request):
+        return render(
+            request,
+            "hotline/track.html",
+            {"code": code, "error": "操作过于频繁，请10分钟后再试。"},
+            status=429,
+        )
+    ticket = selectors.ticket_by_tracking_code(code) if code else None
+    if ticket is None:
+        return render(
+            request,
+            "hotline/track.html",
+            {
+                "code": code,
+                "error": "没有找到该查询码对应的诉求，请核对后重新输入（查询码为10位字母和数字）。",
+            },
+            status=404,
+        )
+    error = ""
+    if form.is_valid():
+        try:
+            ratings.rating_submit(
+                ticket=ticket,
+                level=form.cleaned_data["level"],
+                comment=form.cleaned_data["comment"],
+                actor=escalation.configured_supervisor(),
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        else:
+            messages.success(request, "感谢您的评价！不满意的评价将形成整改任务，由承办单位限期整改。")
+            return redirect(f"{reverse('hotline:track')}?code={ticket.tracking_code}")
+    else:
+        error = "请选择评价等级（评价内容不超过500字）。"
+    context = {"code": code, "error": error, **_progress(ticket)}
+    context["rating"] = Rating.objects.filter(ticket=ticket).first()
+    context["can_rate"], context["rate_hint"] = ratings.can_rate(ticket)
+    context["rating_form"] = form
+    return render(request, "hotline/track.html", context, status=400)
