@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "fazhi.org",
     "fazhi.cases",
     "fazhi.hotline",
+    "fazhi.legal",
     "fazhi.metrics",
     "fazhi.legal",
     "fazhi.reports",
