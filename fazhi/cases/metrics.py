@@ -6,10 +6,11 @@ taken as it is when the figure is computed. So a year's figures add up from its 
 case counts in exactly one period.
 """
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from fazhi.cases.models import Case, CaseType, Supervision
-from fazhi.metrics.registry import Measure, Metric, Watch, local_date, register
+from fazhi.metrics.registry import Measure, Metric, RecordRow, Watch, local_date, register
 
 DOMAIN = "案件办理"
 MIN_SAMPLE = 10
@@ -36,6 +37,40 @@ def _by_type(cases):
     return cases.filter(case_type_id__in=list(CaseType.objects.values_list("pk", flat=True)))
 
 
+def _case_list(cases: QuerySet) -> QuerySet:
+    return cases.select_related("case_type", "handling_unit").order_by("-received_at", "-id")
+
+
+def _case_row(case: Case) -> RecordRow:
+    state = case.get_status_display()
+    if case.status == Case.Status.CLOSED and case.closed_at:
+        state += f"（{timezone.localtime(case.closed_at):%Y-%m-%d}）"
+    return RecordRow(
+        number=case.number,
+        title=f"{case.case_type.name}：{case.title}",
+        unit=case.handling_unit.name,
+        day=timezone.localtime(case.received_at).date(),
+        state=f"{state}，期限{case.due_date:%Y-%m-%d}",
+        url=case.get_absolute_url(),
+    )
+
+
+def _supervision_list(supervisions: QuerySet) -> QuerySet:
+    return supervisions.select_related("case", "case__handling_unit").order_by("-issued_at", "-id")
+
+
+def _supervision_row(supervision: Supervision) -> RecordRow:
+    resolved = supervision.resolved_at
+    return RecordRow(
+        number=supervision.case.number,
+        title=f"{supervision.get_level_display()}：{supervision.reason}",
+        unit=supervision.case.handling_unit.name,
+        day=timezone.localtime(supervision.issued_at).date(),
+        state=f"已反馈（{timezone.localtime(resolved):%Y-%m-%d}）" if resolved else "未反馈",
+        url=supervision.case.get_absolute_url(),
+    )
+
+
 CASE_WATCHES = (Watch(Case, "received_at", ("updated_at",)),)
 SUPERVISION_WATCHES = (
     Watch(Supervision, "issued_at", ("issued_at", "resolved_at")),
@@ -55,6 +90,8 @@ def _case_measure(code: str, name: str, where: Q | None = None, **kwargs) -> Mea
         where=where or Q(),
         narrow=_by_type,
         watches=CASE_WATCHES,
+        prepare=_case_list,
+        describe=_case_row,
         **kwargs,
     )
 
@@ -70,6 +107,8 @@ def _supervision_measure(code: str, name: str, where: Q | None = None) -> Measur
         visible=_supervisions_visible,
         where=where or Q(),
         watches=SUPERVISION_WATCHES,
+        prepare=_supervision_list,
+        describe=_supervision_row,
     )
 
 

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Lower, Replace, Substr
+from django.utils import timezone
 
 from fazhi.cases.models import Case, CaseStage, CaseUnit, TimelineEntry
 from fazhi.core.deadlines import WORKDAYS, Period
@@ -39,7 +40,7 @@ from fazhi.hotline.models import (
     Ticket,
     TicketReturn,
 )
-from fazhi.metrics.registry import CalendarWatch, Measure, Metric, Watch, local_date, register
+from fazhi.metrics.registry import CalendarWatch, Measure, Metric, RecordRow, Watch, local_date, register
 
 DOMAIN = "12345热线"
 HOTLINE_CASE_TYPE = "hotline"
@@ -65,6 +66,66 @@ def _via_ticket_visible(path: str):
         return Q(**{f"{path}__in": tickets_visible_to(user).values("pk")})
 
     return visible
+
+
+def _ticket_list(tickets):
+    return tickets.select_related(
+        "case", "case__handling_unit", "category", "merged_into__case__handling_unit"
+    ).order_by("-received_at", "-id")
+
+
+def _ticket_state(ticket: Ticket) -> str:
+    if ticket.disposition == Disposition.MERGED:
+        return f"已并入{ticket.merged_into.reference}"
+    case = ticket.case
+    state = case.get_status_display()
+    if case.status == Case.Status.CLOSED and case.closed_at:
+        state += f"（{timezone.localtime(case.closed_at):%Y-%m-%d}）"
+    signed = f"，{timezone.localtime(ticket.signed_at):%m-%d %H:%M}签收" if ticket.signed_at else "，未签收"
+    return f"{state}，期限{case.due_date:%Y-%m-%d}{signed}"
+
+
+def _ticket_row(ticket: Ticket) -> RecordRow:
+    case = ticket.case or (ticket.merged_into.case if ticket.merged_into_id else None)
+    return RecordRow(
+        number=ticket.reference,
+        title=f"{ticket.category.name}：{case.title if ticket.case_id else ticket.content[:40]}",
+        unit=case.handling_unit.name if case else "",
+        day=timezone.localtime(ticket.received_at).date(),
+        state=_ticket_state(ticket),
+        url=ticket.get_absolute_url(),
+    )
+
+
+def _dispatch_list(links):
+    return links.select_related("unit", "case", "case__ticket__category").order_by("-assigned_at", "-id")
+
+
+def _dispatch_row(link: CaseUnit) -> RecordRow:
+    ticket = link.case.ticket
+    return RecordRow(
+        number=ticket.reference,
+        title=f"{ticket.category.name}：{link.case.title}",
+        unit=link.unit.name,
+        day=timezone.localtime(link.assigned_at).date(),
+        state="当前主办" if link.is_active else "已改派他单位",
+        url=ticket.get_absolute_url(),
+    )
+
+
+def _return_list(returns):
+    return returns.select_related("unit", "ticket__case", "ticket__category").order_by("-returned_at", "-id")
+
+
+def _return_row(returned: TicketReturn) -> RecordRow:
+    return RecordRow(
+        number=returned.ticket.reference,
+        title=f"退单理由：{returned.reason[:60]}",
+        unit=returned.unit.name,
+        day=timezone.localtime(returned.returned_at).date(),
+        state=returned.get_status_display(),
+        url=returned.ticket.get_absolute_url(),
+    )
 
 
 # The engine saves the case (updated_at) whenever it changes its clock, lead unit or status —
@@ -94,6 +155,8 @@ def _ticket_measure(code: str, name: str, where: Q, **kwargs) -> Measure:
         dimension=Substr("category__code", 1, 2),  # the first-level category: codes nest by prefix
         visible=_tickets_visible,
         where=DISPATCHED & where,
+        prepare=_ticket_list,
+        describe=_ticket_row,
         **kwargs,
     )
 
@@ -240,6 +303,8 @@ DISPATCHES = Measure(
     & ~Q(unit=F("case__ticket__centre")),
     by_dimension=False,
     watches=TICKET_WATCHES,
+    prepare=_dispatch_list,
+    describe=_dispatch_row,
 )
 RETURNS = Measure(
     code="hotline.returns",
@@ -252,6 +317,8 @@ RETURNS = Measure(
     where=Q(ticket__disposition=Disposition.DISPATCH),
     by_dimension=False,
     watches=TICKET_WATCHES,
+    prepare=_return_list,
+    describe=_return_row,
 )
 
 _earlier_same_caller = Ticket.objects.filter(
@@ -283,6 +350,8 @@ def _registered_measure(code: str, name: str, where: Q) -> Measure:
         where=Q(disposition__in=[Disposition.DISPATCH, Disposition.MERGED]) & where,
         by_dimension=False,
         watches=REGISTERED_WATCHES,
+        prepare=_ticket_list,
+        describe=_ticket_row,
     )
 
 

@@ -52,7 +52,10 @@ class Source:
     def label(self) -> str:
         if self.cutoff is None:
             return "实时计算（原始记录）"
-        return f"{timezone.localtime(self.as_of):%Y-%m-%d %H:%M}前的日期取自汇总表，其后实时计算"
+        return (
+            f"{self.cutoff:%Y-%m-%d}以前各日取自汇总表（{timezone.localtime(self.as_of):%Y-%m-%d %H:%M}汇总），"
+            "此后实时计算"
+        )
 
 
 RAW = Source()

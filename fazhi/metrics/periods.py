@@ -50,6 +50,15 @@ def month(y: int, m: int) -> Period:
 def between(start: date, end: date) -> Period:
     if end < start:
         raise ValidationError({"end": f"截止日期{end:%Y-%m-%d}早于起始日期{start:%Y-%m-%d}。"})
+    if start.day == 1:
+        # a whole calendar year, quarter or month keeps its short name
+        for candidate in (
+            year(start.year),
+            quarter(start.year, (start.month + 2) // 3),
+            month(start.year, start.month),
+        ):
+            if (candidate.start, candidate.end) == (start, end):
+                return candidate
     return Period(start, end, f"{_cn(start)}至{_cn(end)}")
 
 

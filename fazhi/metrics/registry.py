@@ -94,13 +94,30 @@ class CalendarWatch:
 
 
 @dataclass(frozen=True)
+class RecordRow:
+    """One record behind a figure, as the drill-down list shows it."""
+
+    number: str
+    title: str
+    unit: str
+    day: date | None
+    state: str
+    url: str
+
+
+def _plain_row(obj: Model) -> RecordRow:
+    return RecordRow(str(obj.pk), str(obj), "", None, "", "")
+
+
+@dataclass(frozen=True)
 class Measure:
     """A count of records, placed on a day by `anchor`, attributed to a unit and a dimension.
 
     `where` selects the rows counted (it may use the expressions `annotate()` returns);
     `overdue_on` names a date field: the row counts only while that date is before the day the
     figure is computed (超期未办结), which the rollup keeps as its own column so that a stored row
-    needs no refresh as days pass. `visible(user)` limits the drill-down to what the user may open.
+    needs no refresh as days pass. `visible(user)` limits the drill-down to what the user may open;
+    `prepare` (joins, order) and `describe` turn the records into list rows.
     """
 
     code: str
@@ -116,6 +133,8 @@ class Measure:
     by_dimension: bool = True
     narrow: Callable[[QuerySet], QuerySet] | None = None
     watches: tuple[Watch | CalendarWatch, ...] = ()
+    prepare: Callable[[QuerySet], QuerySet] | None = None
+    describe: Callable[[Model], RecordRow] = _plain_row
 
     def rows(
         self,
