@@ -4,7 +4,7 @@ A dispatched request is visible exactly when its case is (`cases_visible_to`); a
 no case (handled by guidance, or merged at intake) is visible to the centre that took it.
 """
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from fazhi.cases.models import Case
@@ -143,7 +143,15 @@ def dispatch_queue(user: User) -> dict[str, QuerySet]:
     replied = Exists(Reply.objects.filter(ticket=OuterRef("pk"))) | Exists(
         Reply.objects.filter(ticket=OuterRef("merged_into"))
     )
-    called_back = Exists(Callback.objects.filter(ticket=OuterRef("pk")))
+    # Called back about its latest answer: after a 重办 the new answer needs its own callback.
+    latest_reply = (
+        Reply.objects.filter(Q(ticket=OuterRef(OuterRef("pk"))) | Q(ticket=OuterRef(OuterRef("merged_into"))))
+        .order_by("-replied_at")
+        .values("replied_at")[:1]
+    )
+    called_back = Exists(
+        Callback.objects.filter(ticket=OuterRef("pk"), called_at__gte=Subquery(latest_reply))
+    )
     callbacks = _with_related(visible.filter(replied).exclude(called_back)).order_by("received_at", "id")
     returns = (
         TicketReturn.objects.filter(status=TicketReturn.Status.PENDING, ticket__in=visible)
