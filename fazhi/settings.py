@@ -89,7 +89,6 @@ INSTALLED_APPS = [
     "fazhi.org",
     "fazhi.cases",
     "fazhi.hotline",
-    "fazhi.legal",
     "fazhi.metrics",
     "fazhi.legal",
     "fazhi.reports",
