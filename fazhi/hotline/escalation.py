@@ -1,6 +1,7 @@
 """督办升级: 催办 → 督办 → 挂牌督办 of 12345 requests by rule, run by `fazhi hotline escalate`.
 
-The rules are data (`EscalationRule`, loaded with defaults and edited in the admin):
+The rules are data (`EscalationRule`, loaded with defaults by a data migration; an admin page
+through an audited service is still to come):
 
 - overdue N    — the request is open and N or more working days past its due date;
 - lapsed N     — a supervision one level below the rule's was due N or more working days ago

@@ -1,7 +1,7 @@
 from django.db import migrations
 
-# (name, trigger, N, level 1 催办 / 2 督办 / 3 挂牌督办, period of the supervision). The centre
-# edits them in the admin afterwards; escalation.py documents what each trigger means.
+# (name, trigger, N, level 1 催办 / 2 督办 / 3 挂牌督办, period of the supervision). They are
+# rows the city adapts; escalation.py documents what each trigger means.
 DEFAULT_RULES = [
     ("超期1个工作日催办", "overdue", 1, 1, "2wd"),
     ("答复敷衍被退回催办", "sent_back", 1, 1, "2wd"),
