@@ -16,6 +16,7 @@ urlpatterns = [
     path("org/", include("fazhi.org.urls")),
     path("cases/", include("fazhi.cases.urls")),
     path("hotline/", include("fazhi.hotline.urls")),
+    path("legal/", include("fazhi.legal.urls")),
     path("metrics/", include("fazhi.metrics.urls")),
     path("reports/", include("fazhi.reports.urls")),
     path("api/v1/", api.urls),

@@ -26,12 +26,14 @@ def permission_denied(request, exc: PermissionDenied):
 def _mount() -> None:
     from fazhi.cases.api import router as cases_router
     from fazhi.hotline.api import router as hotline_router
+    from fazhi.legal.api import router as legal_router
     from fazhi.metrics.api import router as metrics_router
     from fazhi.org.api import router as org_router
 
     api.add_router("/org", org_router)
     api.add_router("/cases", cases_router)
     api.add_router("/hotline", hotline_router)
+    api.add_router("/legal", legal_router)
     api.add_router("/metrics", metrics_router)
 
 

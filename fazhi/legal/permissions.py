@@ -69,3 +69,12 @@ def can_handle_lawsuit(user: User, lawsuit: Lawsuit) -> bool:
 def can_run_lawsuit(user: User, lawsuit: Lawsuit) -> bool:
     """Steps that move the lawsuit's clock (defence, judgment, conclusion): the lead defendant."""
     return case_permissions.can_handle(user, lawsuit.case)
+
+
+def can_write_documents(
+    user: User, reconsideration: Reconsideration, follow_up: FollowUp | None = None
+) -> bool:
+    """The case's clerk writes its documents; whoever may issue a 复议意见书 writes that one."""
+    if follow_up is not None:
+        return can_issue_follow_up(user, reconsideration, follow_up.addressee)
+    return can_handle_reconsideration(user, reconsideration)

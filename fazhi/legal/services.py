@@ -994,17 +994,11 @@ def document_kinds_available(case: Case) -> list[str]:
     return kinds
 
 
-def _can_write_documents(actor: User, rec: Reconsideration, follow_up: FollowUp | None) -> bool:
-    if follow_up is not None:
-        return permissions.can_issue_follow_up(actor, rec, follow_up.addressee)
-    return permissions.can_handle_reconsideration(actor, rec)
-
-
 @transaction.atomic
 def document_draft(*, case: Case, kind: str, actor: User) -> LegalDocument:
     """生成草稿: the template filled in from the case; the clerk edits it before issue."""
     rec, follow_up = _document_subject(case)
-    if not _can_write_documents(actor, rec, follow_up):
+    if not permissions.can_write_documents(actor, rec, follow_up):
         raise PermissionDenied("只有本案承办人员可以制作文书。")
     if kind not in document_kinds_available(case):
         raise ValidationError(
@@ -1043,7 +1037,7 @@ def _lock(document: LegalDocument) -> None:
 @transaction.atomic
 def document_update(*, document: LegalDocument, actor: User, text: str) -> LegalDocument:
     rec, follow_up = _document_subject(document.case)
-    if not _can_write_documents(actor, rec, follow_up):
+    if not permissions.can_write_documents(actor, rec, follow_up):
         raise PermissionDenied("只有本案承办人员可以修改文书。")
     _lock(document)
     if document.status != LegalDocument.Status.DRAFT:
@@ -1069,7 +1063,7 @@ def _next_document_number(body: ReconsiderationBody, kind: str, year: int, numbe
 def document_issue(*, document: LegalDocument, actor: User, issued_on: date | None = None) -> LegalDocument:
     """签发: number the document, generate the DOCX and keep it as the case's attachment."""
     rec, follow_up = _document_subject(document.case)
-    if not _can_write_documents(actor, rec, follow_up):
+    if not permissions.can_write_documents(actor, rec, follow_up):
         raise PermissionDenied("只有本案承办人员可以签发文书。")
     _lock(document)
     if document.status != LegalDocument.Status.DRAFT:
