@@ -5,7 +5,8 @@ handling; requests handled by guidance (转紧急热线, 告知法定途径) and
 earlier one (并单, answered with it) are left out. A request counts for its current lead unit,
 and its state (signed, replied, called back …) is taken as it is when the figure is computed.
 
-Still to register when they land: 好差评 (citizen ratings) and escalation (催办 → 挂牌督办).
+The citizens' own 好差评 ratings count for the unit that answered (the rated unit), and
+supervisions (催办 / 督办 / 挂牌督办, by hand or by the escalation rules) by when they were issued.
 """
 
 from datetime import timedelta
@@ -29,13 +30,15 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Lower, Replace, Substr
 from django.utils import timezone
 
-from fazhi.cases.models import Case, CaseStage, CaseUnit, TimelineEntry
+from fazhi.cases.models import Case, CaseStage, CaseUnit, Supervision, TimelineEntry
 from fazhi.core.deadlines import WORKDAYS, Period
 from fazhi.core.models import CalendarDay
 from fazhi.hotline.models import (
     Callback,
     Category,
     Disposition,
+    Rating,
+    RatingLevel,
     Reply,
     Ticket,
     TicketReturn,
@@ -321,6 +324,87 @@ RETURNS = Measure(
     describe=_return_row,
 )
 
+
+def _rating_list(ratings):
+    return ratings.select_related("unit", "ticket__case", "ticket__category").order_by("-created_at", "-id")
+
+
+def _rating_row(rating: Rating) -> RecordRow:
+    comment = f"：{rating.comment[:40]}" if rating.comment else ""
+    return RecordRow(
+        number=rating.ticket.reference,
+        title=f"{rating.ticket.category.name}{comment}",
+        unit=rating.unit.name,
+        day=timezone.localtime(rating.created_at).date(),
+        state=rating.get_level_display(),
+        url=rating.ticket.get_absolute_url(),
+    )
+
+
+def _rating_measure(code: str, name: str, where: Q) -> Measure:
+    return Measure(
+        code=code,
+        name=name,
+        model=Rating,
+        anchor="ticket__received_at",
+        unit="unit_id",
+        dimension=Substr("ticket__category__code", 1, 2),
+        visible=_via_ticket_visible("ticket"),
+        where=Q(ticket__disposition=Disposition.DISPATCH) & where,
+        by_dimension=False,
+        watches=(Watch(Rating, "ticket__received_at", ("created_at",)),),
+        prepare=_rating_list,
+        describe=_rating_row,
+    )
+
+
+RATED = _rating_measure("hotline.rated", "参评工单数", Q())
+RATED_GOOD = _rating_measure("hotline.rated_good", "好评工单数", Q(level__gte=RatingLevel.SATISFIED))
+RATED_BAD = _rating_measure("hotline.rated_bad", "差评工单数", Q(level__lte=RatingLevel.UNSATISFIED))
+
+
+def _supervision_list(supervisions):
+    return supervisions.select_related("case__ticket", "case__handling_unit").order_by("-issued_at", "-id")
+
+
+def _supervision_row(supervision: Supervision) -> RecordRow:
+    resolved = supervision.resolved_at
+    return RecordRow(
+        number=supervision.case.number,
+        title=f"{supervision.get_level_display()}：{supervision.reason}",
+        unit=supervision.case.handling_unit.name,
+        day=timezone.localtime(supervision.issued_at).date(),
+        state=f"已反馈（{timezone.localtime(resolved):%Y-%m-%d}）" if resolved else "未反馈",
+        url=supervision.case.ticket.get_absolute_url(),
+    )
+
+
+def _supervision_measure(code: str, name: str, where: Q) -> Measure:
+    return Measure(
+        code=code,
+        name=name,
+        model=Supervision,
+        anchor="issued_at",
+        unit="case__handling_unit_id",
+        dimension=Substr("case__ticket__category__code", 1, 2),
+        visible=_via_ticket_visible("case__ticket"),
+        where=Q(case__ticket__disposition=Disposition.DISPATCH) & where,
+        by_dimension=False,
+        watches=(
+            Watch(Supervision, "issued_at", ("issued_at", "resolved_at")),
+            Watch(Case, "supervisions__issued_at", ("updated_at",)),
+        ),
+        prepare=_supervision_list,
+        describe=_supervision_row,
+    )
+
+
+SUPERVISED = _supervision_measure("hotline.supervisions", "督办件次", Q())
+LISTED = _supervision_measure(
+    "hotline.listed_supervisions", "挂牌督办件次", Q(level=Supervision.Level.LISTED)
+)
+
+
 _earlier_same_caller = Ticket.objects.filter(
     caller_phone_index=OuterRef("caller_phone_index"),
     category=OuterRef("category"),
@@ -531,6 +615,62 @@ register(
         numerator=(OPEN_OVERDUE,),
         numerator_text="超期未办结工单数：仍在办理且已过办理期限的工单",
         exclusions=NOT_COUNTED + "处于中止状态的工单期限停止计算，不计入。",
+        precision=0,
+        higher_is_better=False,
+        **common,
+    )
+)
+register(
+    Metric(
+        code="hotline.good_rating_rate",
+        name="好评率",
+        definition="统计对象：统计期内受理（按受理时间归期）并派单办理、来电人已通过查询码评价（好差评）的12345工单，"
+        "按被评价单位（作出答复的单位）统计。好评率 =（非常满意 + 满意）件数 ÷ 参评件数 × 100%，四舍五入保留一位小数。",
+        numerator=(RATED_GOOD,),
+        denominator=(RATED,),
+        numerator_text="好评件数：评价为“非常满意”或“满意”的",
+        denominator_text="参评件数：来电人已作出好差评的工单",
+        exclusions=NOT_COUNTED + "未评价的工单不计入；回访满意度另见满意率。",
+        **rate,
+    )
+)
+register(
+    Metric(
+        code="hotline.bad_rating_rate",
+        name="差评率",
+        definition="统计对象：同好评率。差评率 =（不满意 + 非常不满意）件数 ÷ 参评件数 × 100%，四舍五入保留一位小数；"
+        "每件差评形成一件整改任务。",
+        numerator=(RATED_BAD,),
+        denominator=(RATED,),
+        numerator_text="差评件数：评价为“不满意”或“非常不满意”的",
+        denominator_text="参评件数：来电人已作出好差评的工单",
+        exclusions=NOT_COUNTED + "未评价的工单不计入。",
+        higher_is_better=False,
+        **rate,
+    )
+)
+register(
+    Metric(
+        code="hotline.supervisions",
+        name="热线督办件次",
+        definition="统计期内对派单办理的12345工单发出的催办、督办、挂牌督办件次（按发出时间归期，含按升级规则自动发出的），"
+        "按工单当前主办单位统计。",
+        numerator=(SUPERVISED,),
+        numerator_text="督办件次：对12345工单发出的催办、督办、挂牌督办",
+        exclusions="同一工单多次督办按次计。",
+        precision=0,
+        higher_is_better=False,
+        **common,
+    )
+)
+register(
+    Metric(
+        code="hotline.listed_supervisions",
+        name="挂牌督办件次",
+        definition="统计期内对派单办理的12345工单发出的挂牌督办件次（按发出时间归期），按工单当前主办单位统计。",
+        numerator=(LISTED,),
+        numerator_text="挂牌督办件次：级别为挂牌督办的督办",
+        exclusions="催办、督办不计入。",
         precision=0,
         higher_is_better=False,
         **common,

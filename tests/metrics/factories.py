@@ -7,6 +7,7 @@ guidance-only requests, repeat callers, supervisions, times just before and afte
 Beijing.
 """
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,6 +19,8 @@ from fazhi.hotline.models import (
     Category,
     Channel,
     Disposition,
+    Rating,
+    RatingLevel,
     ReopenRequest,
     Reply,
     RequestType,
@@ -157,11 +160,12 @@ def build_world(rng: random.Random, *, cases: int = 40, tickets: int = 90) -> Wo
         _hotline_history(world, rng, ticket, case)
         world.tickets.append(ticket)
 
-    for case in rng.sample(world.cases + [t.case for t in world.tickets if t.case_id], k=20):
+    supervised = rng.sample(world.cases, k=8) + rng.sample([t.case for t in world.tickets if t.case_id], k=16)
+    for level, case in zip(itertools.cycle(Supervision.Level.values), supervised, strict=False):
         issued = case.received_at + timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 12))
         Supervision.objects.create(
             case=case,
-            level=rng.choice(Supervision.Level.values),
+            level=level,
             reason="超期未办结",
             due_date=_day_of(issued) + timedelta(days=5),
             issued_by=user,
@@ -169,6 +173,12 @@ def build_world(rng: random.Random, *, cases: int = 40, tickets: int = 90) -> Wo
             issued_at=issued,
             resolved_at=issued + timedelta(days=2) if rng.random() < 0.5 else None,
         )
+    # Domain apps add the records their own indicators count.
+    from tests.mediation.factories import metrics_world as mediation_world
+    from tests.suggestions.factories import metrics_world as suggestions_world
+
+    suggestions_world(world, rng)
+    mediation_world(world, rng)
     return world
 
 
@@ -217,6 +227,8 @@ def _hotline_history(world: World, rng: random.Random, ticket: Ticket, case: Cas
             replied_at=case.closed_at or lead_since + timedelta(days=1),
             replied_by=user,
         )
+        if rng.random() < 0.5:
+            Rating.objects.create(ticket=ticket, level=rng.choice(RatingLevel.values), unit=reply.unit)
         for k in range(rng.choice([0, 1, 1, 2])):
             callback = Callback.objects.create(
                 ticket=ticket,

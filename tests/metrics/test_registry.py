@@ -112,7 +112,15 @@ def test_two_definitions_may_not_share_a_measure_code():
 
 def test_every_registered_metric_states_its_definition():
     for metric in registry.all():
-        assert metric.definition and metric.numerator_text and metric.exclusions, metric.code
+        assert metric.definition and metric.numerator_text, metric.code
+        assert not metric.is_rate or metric.denominator_text, metric.code
+
+
+@pytest.mark.parametrize("prefix", ["cases.", "hotline."])
+def test_the_case_engine_and_hotline_rates_state_rounding_exclusions_and_ranking_minimum(prefix):
+    mine = [m for m in registry.all() if m.code.startswith(prefix)]
+    assert mine
+    for metric in mine:
+        assert metric.exclusions, metric.code
         if metric.is_rate:
-            assert metric.denominator_text and "四舍五入" in metric.definition, metric.code
-            assert metric.min_sample > 0, metric.code
+            assert "四舍五入" in metric.definition and metric.min_sample > 0, metric.code
