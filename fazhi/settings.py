@@ -42,6 +42,19 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -167,6 +180,10 @@ FAZHI_SESSION_IDLE_MINUTES = env_int("FAZHI_SESSION_IDLE_MINUTES", 30, minimum=1
 FAZHI_DUE_SOON_WORKDAYS = env_int("FAZHI_DUE_SOON_WORKDAYS", 2)
 # How often a process re-reads the calendar's fingerprint to notice edits made by other processes.
 FAZHI_CALENDAR_RECHECK_SECONDS = env_int("FAZHI_CALENDAR_RECHECK_SECONDS", 5)
+# 12345 hotspots: a street × category cell warns when it has at least this many requests in the
+# window and at least FACTOR times the previous window's count (local practice; adjust here).
+FAZHI_HOTSPOT_MIN_COUNT = env_int("FAZHI_HOTSPOT_MIN_COUNT", 5, minimum=1)
+FAZHI_HOTSPOT_FACTOR = env_float("FAZHI_HOTSPOT_FACTOR", 2.0, minimum=1.0)
 FAZHI_AUDIT_RETENTION_DAYS = env_int("FAZHI_AUDIT_RETENTION_DAYS", 183, minimum=183)
 
 SESSION_COOKIE_HTTPONLY = True

@@ -315,6 +315,7 @@ class Notice(models.Model):
         OVERDUE = "overdue", "超期提醒"
         SUPERVISION = "supervision", "督办通知"
         ASSIGNED = "assigned", "新交办"
+        WARNING = "warning", "预警"
 
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="notices")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.hotline import views
+from fazhi.hotline import hotspot_views, views
 
 app_name = "hotline"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/caller-history/", views.caller_history, name="caller_history"),
     path("intake/assist/", views.assist, name="assist"),
     path("queue/", views.queue, name="queue"),
+    path("hotspots/", hotspot_views.hotspots, name="hotspots"),
     path("track/", views.track, name="track"),
     path("track/rate/", views.rate, name="rate"),
     path("<int:pk>/", views.ticket_detail, name="detail"),

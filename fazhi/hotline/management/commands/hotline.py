@@ -35,6 +35,8 @@ class Command(BaseCommand):
         escalate.add_argument(
             "--as", dest="username", default="", help="督办账号（默认 FAZHI_HOTLINE_SUPERVISOR）"
         )
+        hotspots = actions.add_parser("hotspots", help="统计热点，向承办单位和领导推送环比激增预警")
+        hotspots.add_argument("--days", type=int, default=7, help="统计窗口天数（默认7）")
 
     def handle(self, *args, action, **options):
         try:
@@ -90,4 +92,16 @@ class Command(BaseCommand):
         if counts["out_of_scope"]:
             self.stderr.write(
                 f"另有 {counts['out_of_scope']} 件超出账号{actor.get_username()}的督办范围，未处理。"
+            )
+
+    def handle_hotspots(self, *, days, **options):
+        from fazhi.hotline.hotspots import hotspot_warnings_issue
+
+        if days < 1:
+            raise CommandError("统计窗口至少1天。")
+        issued = hotspot_warnings_issue(days=days)
+        self.stdout.write(f"新发热点预警 {len(issued)} 处。")
+        for cell in issued:
+            self.stdout.write(
+                f"  {cell.street}「{cell.category}」{cell.current}件（前期{cell.previous}件，{cell.change}）"
             )
