@@ -15,11 +15,13 @@ urlpatterns = [
     path("core/", include("fazhi.core.urls")),
     path("org/", include("fazhi.org.urls")),
     path("cases/", include("fazhi.cases.urls")),
+    path("hotline/data/", include("fazhi.hotline.bulk_urls")),
     path("hotline/", include("fazhi.hotline.urls")),
     path("legal/", include("fazhi.legal.urls")),
     path("metrics/", include("fazhi.metrics.urls")),
     path("reports/", include("fazhi.reports.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("fazhi.hotline.open311_urls")),
     path("admin/", admin.site.urls),
 ]
 
