@@ -11,7 +11,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as DjangoCase
 from django.http import Http404
 from django.utils import timezone
 
@@ -197,19 +210,401 @@ def judicial_suggestions_for(user: User, unit: Unit) -> QuerySet:
 
 
 # --- figures -------------------------------------------------------------------------------------------------
+#
+# Every figure is a count, or a ratio of counts, of records placed in the period by one of their
+# moments: an application by the time it was received, a conclusion by the time the case closed
+# (the day of the decision), a hearing by the time it was held. The counts (`COUNTS`) are shared
+# with the metrics registry (`fazhi.legal.metrics`), so a figure on these pages, the cockpit, the
+# assessment and the annual report is the same number; the registry attributes reconsiderations
+# to the respondent and lawsuits to the defendant, these pages show what the user may see.
 
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _flag(condition: Q) -> DjangoCase:
+    return DjangoCase(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+ACCEPTED = Q(acceptance__in=[Reconsideration.Acceptance.ACCEPTED, Reconsideration.Acceptance.DEEMED])
+CONCLUDED = ~Q(outcome="")
+ON_TIME = Q(decided_on__lte=F("case__due_date"))
+STOPPED_WITHOUT_DECISION = [Outcome.MEDIATED, Outcome.SETTLED, Outcome.WITHDRAWN, Outcome.TERMINATED]
+
+
+def reconsideration_facts() -> dict:
+    """Which outcomes count where, from the current 统计口径; evaluated when the query runs."""
+    settings = FigureSettings.current()
+    denominator = settings.correction_denominator
+    closing_base = Value(False)
+    if denominator == FigureSettings.Denominator.CONCLUDED:
+        closing_base = _flag(CONCLUDED)
+    elif denominator == FigureSettings.Denominator.DECIDED:
+        closing_base = _flag(CONCLUDED & ~Q(outcome__in=STOPPED_WITHOUT_DECISION))
+    return {
+        "_direct": _flag(Q(outcome__in=settings.direct_correction)),
+        "_broad": _flag(Q(outcome__in=settings.broad_correction)),
+        "_mediation": _flag(Q(outcome__in=settings.mediation_withdrawal)),
+        "_upheld": _flag(Q(outcome__in=settings.upheld)),
+        "_rejected": _flag(Q(outcome__in=settings.rejected)),
+        # the 纠错率 denominator: concluded cases placed by the day they closed, or (option
+        # "accepted") accepted applications placed by the day they were received
+        "_base_closing": closing_base,
+        "_base_received": Value(
+            denominator == FigureSettings.Denominator.ACCEPTED, output_field=BooleanField()
+        ),
+    }
+
+
+HEADS = [str(c) for c in HEAD_CAPACITIES]
+EFFECTIVE = Q(
+    concluded_on__isnull=False, judgment_type__isnull=False, appealed_by__in=["", Lawsuit.AppealedBy.NONE]
+)
+
+
+def lawsuit_facts() -> dict:
+    """The result of a lawsuit by the configured mapping (an upheld appeal keeps the result below)."""
+    return {
+        "_result": DjangoCase(
+            When(judgment_type__result=Result.INHERIT, then=F("appeal_of__judgment_type__result")),
+            default=F("judgment_type__result"),
+            output_field=CharField(),
+        )
+    }
+
+
+def _pair_attendances() -> QuerySet[Attendance]:
+    """Trial attendances of the same defendant in the same lawsuit (one 审级) as the outer row."""
+    return Attendance.objects.filter(
+        unit=OuterRef("unit"),
+        hearing__lawsuit=OuterRef("hearing__lawsuit"),
+        hearing__kind=CourtHearing.Kind.TRIAL,
+    )
+
+
+def attendance_facts() -> dict:
+    """Who appeared; and, on the first trial hearing of a defendant in a lawsuit, whether a head
+    appeared at any of its trial hearings (负责人出庭 is counted once per 审理程序)."""
+    heads = Attendee.objects.filter(capacity__in=HEADS)
+    chiefs = Attendee.objects.filter(capacity=Attendee.Capacity.CHIEF)
+    earlier = _pair_attendances().filter(
+        Q(hearing__held_at__lt=OuterRef("hearing__held_at"))
+        | Q(hearing__held_at=OuterRef("hearing__held_at"), pk__lt=OuterRef("pk"))
+    )
+    return {
+        "_head": Exists(heads.filter(attendance=OuterRef("pk"))),
+        "_chief": Exists(chiefs.filter(attendance=OuterRef("pk"))),
+        "_first": ~Exists(earlier),
+        "_pair_head": Exists(_pair_attendances().filter(attendees__capacity__in=HEADS)),
+        "_pair_chief": Exists(_pair_attendances().filter(attendees__capacity=Attendee.Capacity.CHIEF)),
+    }
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """A count of records: which rows, placed in the period by `anchor`, attributed to `unit`."""
+
+    code: str
+    name: str
+    model: type
+    anchor: str
+    unit: str
+    dimension: str
+    where: Q
+    facts: Callable[[], dict]
+
+
+def _recon(code: str, name: str, anchor: str, where: Q | None = None) -> CountSpec:
+    return CountSpec(
+        f"legal.reconsideration.{code}",
+        name,
+        Reconsideration,
+        anchor,
+        "respondent_id",
+        "act_category",
+        where or Q(),
+        reconsideration_facts,
+    )
+
+
+def _suit(code: str, name: str, where: Q | None = None, anchor: str = "case__closed_at") -> CountSpec:
+    return CountSpec(
+        f"legal.litigation.{code}",
+        name,
+        Lawsuit,
+        anchor,
+        "case__handling_unit_id",
+        "act_category",
+        where or Q(),
+        lawsuit_facts,
+    )
+
+
+def _attendance(code: str, name: str, where: Q) -> CountSpec:
+    trial = Q(hearing__kind=CourtHearing.Kind.TRIAL)
+    return CountSpec(
+        f"legal.litigation.{code}",
+        name,
+        Attendance,
+        "hearing__held_at",
+        "unit_id",
+        "hearing__lawsuit__act_category",
+        trial & where,
+        attendance_facts,
+    )
+
+
+RECEIVED_AT, CLOSED_AT = "case__received_at", "case__closed_at"
+COUNTS = {
+    spec.code: spec
+    for spec in (
+        _recon("received", "收到申请数", RECEIVED_AT),
+        _recon("accepted", "受理数", RECEIVED_AT, ACCEPTED),
+        _recon("concluded", "审结数", CLOSED_AT, CONCLUDED),
+        _recon("direct_corrected", "直接纠错数", CLOSED_AT, CONCLUDED & Q(_direct=True)),
+        _recon("corrected", "纠错数", CLOSED_AT, CONCLUDED & Q(_broad=True)),
+        _recon("correction_base_closed", "纠错率分母（审结）", CLOSED_AT, Q(_base_closing=True)),
+        _recon(
+            "correction_base_accepted", "纠错率分母（受理）", RECEIVED_AT, ACCEPTED & Q(_base_received=True)
+        ),
+        _recon("mediated_withdrawn", "调撤数", CLOSED_AT, CONCLUDED & Q(_mediation=True)),
+        _recon("upheld", "维持数", CLOSED_AT, CONCLUDED & Q(_upheld=True)),
+        _recon("rejected", "驳回数", CLOSED_AT, CONCLUDED & Q(_rejected=True)),
+        _recon("on_time", "按期审结数", CLOSED_AT, CONCLUDED & ON_TIME),
+        _suit("cases", "收案数", anchor=RECEIVED_AT),
+        _suit("concluded", "结案数", Q(concluded_on__isnull=False)),
+        _suit("effective", "裁判生效结案数", EFFECTIVE),
+        _suit("effective_lost", "生效败诉数", EFFECTIVE & Q(_result=Result.LOST)),
+        _suit("judgments", "判决结案数", EFFECTIVE & Q(judgment_type__kind=JudgmentType.Kind.JUDGMENT)),
+        _suit(
+            "judgments_lost",
+            "判决败诉数",
+            EFFECTIVE & Q(judgment_type__kind=JudgmentType.Kind.JUDGMENT, _result=Result.LOST),
+        ),
+        _suit(
+            "first",
+            "一审结案数",
+            Q(concluded_on__isnull=False, judgment_type__isnull=False, instance="first"),
+        ),
+        _suit(
+            "first_lost",
+            "一审败诉数",
+            Q(concluded_on__isnull=False, instance="first", judgment_type__result=Result.LOST),
+        ),
+        _attendance("trial_attendances", "开庭庭次", Q()),
+        _attendance("head_attendances", "负责人出庭庭次", Q(_head=True)),
+        _attendance("chief_attendances", "正职负责人出庭庭次", Q(_chief=True)),
+        _attendance("trial_cases", "开庭案件数", Q(_first=True)),
+        _attendance("head_cases", "负责人出庭案件数", Q(_first=True, _pair_head=True)),
+        _attendance("chief_cases", "正职负责人出庭案件数", Q(_first=True, _pair_chief=True)),
+    )
+}
+
+
 @dataclass(frozen=True)
 class Definition:
+    """A figure as people read it: a count, or numerator ÷ denominator × 100 (counts summed)."""
+
     code: str
     name: str
     definition: str
-    is_rate: bool = True
-    unit_label: str = "%"
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...] = ()
+    numerator_text: str = ""
+    denominator_text: str = ""
+
+    @property
+    def is_rate(self) -> bool:
+        return bool(self.denominator)
+
+    @property
+    def unit_label(self) -> str:
+        return "%" if self.is_rate else "件"
+
+
+R = "legal.reconsideration."
+L = "legal.litigation."
+RECEIVED_COHORT = "按收到申请的时间归期"
+CLOSED_COHORT = "按结案（作出决定）的时间归期"
+
+
+def _names(codes: Iterable[str]) -> str:
+    return "、".join(Outcome(c).label for c in codes if c in Outcome.values) or "（未设置）"
+
+
+def reconsideration_definitions(settings: FigureSettings | None = None) -> list[Definition]:
+    """The 口径 of each 行政复议 figure, written out with the current 统计口径."""
+    s = settings or FigureSettings.current()
+    base = {
+        "concluded": "审结数（含调解、和解撤回、撤回申请、终止）",
+        "decided": "作出复议决定的审结数（不含调解、和解撤回、撤回申请、终止）",
+        "accepted": "统计期内收到、已受理（含视为受理）的申请数",
+    }[s.correction_denominator]
+    base_codes = (R + "correction_base_closed", R + "correction_base_accepted")
+    return [
+        Definition(
+            "received",
+            "收到申请数",
+            f"统计期内收到的行政复议申请件数（{RECEIVED_COHORT}），含不予受理、视为放弃的。",
+            (R + "received",),
+        ),
+        Definition(
+            "accepted",
+            "受理数",
+            f"统计期内收到的申请中已受理（含审查期限届满视为受理）的件数（{RECEIVED_COHORT}）。",
+            (R + "accepted",),
+        ),
+        Definition(
+            "concluded",
+            "审结数",
+            f"统计期内审结的案件件数（{CLOSED_COHORT}），含调解、和解撤回、撤回申请和终止。",
+            (R + "concluded",),
+        ),
+        Definition(
+            "direct_correction_rate",
+            "直接纠错率",
+            f"以{_names(s.direct_correction)}结案的件数 ÷ {base} × 100%（{CLOSED_COHORT}）。",
+            (R + "direct_corrected",),
+            base_codes,
+            "直接纠错数",
+            base,
+        ),
+        Definition(
+            "correction_rate",
+            "纠错率",
+            f"以{_names(s.broad_correction)}结案的件数 ÷ {base} × 100%（{CLOSED_COHORT}；《行政复议工作白皮书》“通过变更、撤销、确认违法等方式纠正”）。",
+            (R + "corrected",),
+            base_codes,
+            "纠错数",
+            base,
+        ),
+        Definition(
+            "mediation_withdrawal_rate",
+            "调撤率",
+            f"以{_names(s.mediation_withdrawal)}结案的件数 ÷ 审结数 × 100%。",
+            (R + "mediated_withdrawn",),
+            (R + "concluded",),
+            "调撤数",
+            "审结数",
+        ),
+        Definition(
+            "upheld_rate",
+            "维持率",
+            f"以{_names(s.upheld)}结案的件数 ÷ 审结数 × 100%。",
+            (R + "upheld",),
+            (R + "concluded",),
+            "维持数",
+            "审结数",
+        ),
+        Definition(
+            "rejected_rate",
+            "驳回率",
+            f"以{_names(s.rejected)}结案的件数 ÷ 审结数 × 100%。",
+            (R + "rejected",),
+            (R + "concluded",),
+            "驳回数",
+            "审结数",
+        ),
+        Definition(
+            "on_time_rate",
+            "按期审结率",
+            "决定之日不晚于法定期限（受理之日起60日，简易程序30日；扣除中止期间，含经批准延长的期限）的审结件数 ÷ 审结数 × 100%。",
+            (R + "on_time",),
+            (R + "concluded",),
+            "按期审结数",
+            "审结数",
+        ),
+    ]
+
+
+AVERAGE_DAYS = Definition(
+    "average_days",
+    "平均审理天数",
+    "审结案件（不含未经受理的）自受理之日至决定之日的自然日数之和 ÷ 审结数，保留一位小数（按结案时间归期）。",
+    (R + "concluded",),
+)
+
+
+def litigation_definitions(*, mapping: str = "") -> list[Definition]:
+    """The 口径 of each 行政应诉 figure; `mapping` describes the win/loss mapping (default: as set now)."""
+    lost = mapping or "、".join(
+        JudgmentType.objects.filter(result=Result.LOST, is_active=True).values_list("name", flat=True)
+    )
+    return [
+        Definition(
+            "cases",
+            "收案数",
+            "统计期内收到起诉状副本的行政诉讼案件数（一审、二审、再审各计一件）。",
+            (L + "cases",),
+        ),
+        Definition("concluded", "结案数", "统计期内结案的案件数（按结案时间归期）。", (L + "concluded",)),
+        Definition(
+            "loss_rate",
+            "败诉率（生效裁判）",
+            "统计期内结案、裁判已生效（未上诉）的案件中，裁判结果归为败诉的件数 ÷ 此类结案数 × 100%；"
+            f"二审驳回上诉、维持原判的按原审结果归类。现归为败诉的：{lost or '（未设置）'}。",
+            (L + "effective_lost",),
+            (L + "effective",),
+            "生效败诉数",
+            "裁判生效结案数",
+        ),
+        Definition(
+            "loss_rate_judgments",
+            "败诉率（仅判决）",
+            "同上，分子分母只计以判决结案的案件，不计撤诉、驳回起诉等裁定和调解。",
+            (L + "judgments_lost",),
+            (L + "judgments",),
+            "判决败诉数",
+            "判决结案数",
+        ),
+        Definition(
+            "loss_rate_first",
+            "一审败诉率",
+            "统计期内结案的一审案件中，一审裁判归为败诉的件数 ÷ 一审结案数 × 100%（不论是否上诉）。",
+            (L + "first_lost",),
+            (L + "first",),
+            "一审败诉数",
+            "一审结案数",
+        ),
+        Definition(
+            "appearance_hearing_any",
+            "负责人出庭应诉率（按庭次）",
+            "统计期内开庭审理的庭次（每个被告单位每次开庭计一次，以登记的出庭情况为准）中，正职、副职或其他参与分管的负责人出庭的庭次 ÷ 开庭庭次 × 100%。",
+            (L + "head_attendances",),
+            (L + "trial_attendances",),
+            "负责人出庭庭次",
+            "开庭庭次",
+        ),
+        Definition(
+            "appearance_hearing_chief",
+            "正职负责人出庭率（按庭次）",
+            "同上，分子只计正职负责人出庭的庭次。",
+            (L + "chief_attendances",),
+            (L + "trial_attendances",),
+            "正职负责人出庭庭次",
+            "开庭庭次",
+        ),
+        Definition(
+            "appearance_case_any",
+            "负责人出庭应诉率（按案件）",
+            "每个被告单位在每个审级中计一件，按其第一次开庭的时间归期；负责人在该审级任一次开庭出庭即计入分子（法释〔2020〕3号第七条）。"
+            "负责人出庭案件数 ÷ 开庭案件数 × 100%。",
+            (L + "head_cases",),
+            (L + "trial_cases",),
+            "负责人出庭案件数",
+            "开庭案件数",
+        ),
+        Definition(
+            "appearance_case_chief",
+            "正职负责人出庭率（按案件）",
+            "同上，分子只计正职负责人至少出庭一次的案件。",
+            (L + "chief_cases",),
+            (L + "trial_cases",),
+            "正职负责人出庭案件数",
+            "开庭案件数",
+        ),
+    ]
 
 
 @dataclass
@@ -232,367 +627,186 @@ class FigureRow:
     figures: dict[str, Figure] = field(default_factory=dict)
 
 
-def _rate(numerator: int, denominator: int) -> Figure:
-    return Figure(numerator, denominator, round(numerator * 100 / denominator, 1) if denominator else None)
-
-
-def _count(n: int) -> Figure:
-    return Figure(n, None, n)
+def _period(spec: CountSpec, start: date, end: date) -> Q:
+    return Q(
+        **{
+            f"{spec.anchor}__gte": _day_start(start),
+            f"{spec.anchor}__lt": _day_start(end + timedelta(days=1)),
+        }
+    )
 
 
 RECONSIDERATION_GROUPS = {"": "合计", "respondent": "按被申请人", "act_category": "按行为类别"}
-
-_STOPPED_WITHOUT_DECISION = [Outcome.MEDIATED, Outcome.SETTLED, Outcome.WITHDRAWN, Outcome.TERMINATED]
-
-
-def reconsideration_definitions(settings: FigureSettings | None = None) -> list[Definition]:
-    """The 口径 of each figure, written out with the current configuration."""
-    settings = settings or FigureSettings.current()
-
-    def names(codes: Iterable[str]) -> str:
-        return "、".join(Outcome(c).label for c in codes if c in Outcome.values) or "（未设置）"
-
-    denominator = FigureSettings.Denominator(settings.correction_denominator).label
-    return [
-        Definition(
-            "received",
-            "收案数",
-            "统计期内收到的行政复议申请件数（按收到申请之日），含不予受理、视为放弃的申请。",
-            False,
-            "件",
-        ),
-        Definition(
-            "accepted", "受理数", "统计期内受理的件数（按受理之日），含审查期限届满视为受理的。", False, "件"
-        ),
-        Definition(
-            "concluded",
-            "审结数",
-            "统计期内审结的已受理案件件数（按决定之日），含调解、和解撤回、撤回申请和终止。",
-            False,
-            "件",
-        ),
-        Definition(
-            "direct_correction_rate",
-            "直接纠错率",
-            f"以{names(settings.direct_correction)}结案的件数 ÷ {denominator} × 100%。",
-        ),
-        Definition(
-            "correction_rate",
-            "纠错率",
-            f"以{names(settings.broad_correction)}结案的件数 ÷ {denominator} × 100%（白皮书口径“通过变更、撤销、确认违法等方式纠正”）。",
-        ),
-        Definition(
-            "mediation_withdrawal_rate",
-            "调撤率",
-            f"以{names(settings.mediation_withdrawal)}结案的件数 ÷ 审结数 × 100%。",
-        ),
-        Definition("upheld_rate", "维持率", f"以{names(settings.upheld)}结案的件数 ÷ 审结数 × 100%。"),
-        Definition("rejected_rate", "驳回率", f"以{names(settings.rejected)}结案的件数 ÷ 审结数 × 100%。"),
-        Definition(
-            "average_days",
-            "平均审理天数",
-            "审结案件自受理之日至决定之日的自然日数之和 ÷ 审结数（保留一位小数）。",
-            True,
-            "日",
-        ),
-        Definition(
-            "on_time_rate",
-            "按期审结率",
-            "决定之日不晚于法定期限（60日或简易程序30日，扣除中止期间，含经批准的延长）的审结件数 ÷ 审结数 × 100%。",
-        ),
-    ]
+LITIGATION_GROUPS = {"": "合计", "unit": "按被告单位", "area": "按区域"}
 
 
-def _reconsideration_sets(settings: FigureSettings, start: date, end: date) -> dict[str, tuple[Q, Q | None]]:
-    """(numerator, denominator) filters of each figure; the drill-down lists exactly these rows."""
-    received = Q(
-        case__received_at__gte=_day_start(start), case__received_at__lt=_day_start(end + timedelta(days=1))
-    )
-    accepted = Q(accepted_on__gte=start, accepted_on__lte=end, acceptance__in=["accepted", "deemed"])
-    concluded = Q(decided_on__gte=start, decided_on__lte=end) & ~Q(outcome="")
-    denominators = {
-        FigureSettings.Denominator.CONCLUDED: concluded,
-        FigureSettings.Denominator.DECIDED: concluded & ~Q(outcome__in=_STOPPED_WITHOUT_DECISION),
-        FigureSettings.Denominator.ACCEPTED: accepted,
-    }
-    correction_denominator = denominators[settings.correction_denominator]
-    return {
-        "received": (received, None),
-        "accepted": (accepted, None),
-        "concluded": (concluded, None),
-        "direct_correction_rate": (
-            concluded & Q(outcome__in=settings.direct_correction),
-            correction_denominator,
-        ),
-        "correction_rate": (concluded & Q(outcome__in=settings.broad_correction), correction_denominator),
-        "mediation_withdrawal_rate": (concluded & Q(outcome__in=settings.mediation_withdrawal), concluded),
-        "upheld_rate": (concluded & Q(outcome__in=settings.upheld), concluded),
-        "rejected_rate": (concluded & Q(outcome__in=settings.rejected), concluded),
-        "on_time_rate": (concluded & Q(decided_on__lte=F("case__due_date")), concluded),
-        "average_days": (concluded, concluded),
-    }
+def _visible(user: User, model: type) -> QuerySet:
+    if model is Reconsideration:
+        return reconsiderations_visible_to(user)
+    if model is Lawsuit:
+        return lawsuits_visible_to(user)
+    return Attendance.objects.filter(hearing__lawsuit__in=lawsuits_visible_to(user).values("pk"))
 
 
-def _group_field(group: str) -> str:
-    return {"": "", "respondent": "respondent_id", "act_category": "act_category"}[group]
+def _counted(user: User, specs: list[CountSpec], start: date, end: date, group_by: str) -> dict[str, dict]:
+    """{count code: {group key: n}} over what the user may see; group_by "", "unit" or "dimension"."""
+    found: dict[str, dict] = {spec.code: defaultdict(int) for spec in specs}
+    by_model: dict[type, list[CountSpec]] = defaultdict(list)
+    for spec in specs:
+        by_model[spec.model].append(spec)
+    for model, model_specs in by_model.items():
+        first = model_specs[0]
+        rows = _visible(user, model).annotate(**first.facts(), _unit=F(first.unit), _dim=F(first.dimension))
+        aggregates = {
+            spec.code.replace(".", "__"): Count("pk", filter=_period(spec, start, end) & spec.where)
+            for spec in model_specs
+        }
+        keys = {"unit": "_unit", "dimension": "_dim"}
+        if group_by:
+            for row in rows.order_by().values(keys[group_by]).annotate(**aggregates):
+                for spec in model_specs:
+                    found[spec.code][row[keys[group_by]]] += row[spec.code.replace(".", "__")]
+        else:
+            totals = rows.aggregate(**aggregates)
+            for spec in model_specs:
+                found[spec.code][""] += totals[spec.code.replace(".", "__")]
+    return found
 
 
-def _group_labels(group: str, keys: Iterable) -> dict:
-    if group == "respondent":
-        return dict(Unit.objects.filter(pk__in=list(keys)).values_list("pk", "name"))
-    if group == "act_category":
-        return dict(ActCategory.choices)
-    return {"": "合计"}
+def _rows(
+    definitions: list[Definition], counted: dict[str, dict], labels: dict, merge: Callable | None = None
+) -> list[FigureRow]:
+    keys = {key for per_key in counted.values() for key, n in per_key.items() if n}
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for key in keys:
+        groups[merge(key) if merge else (str(key), labels.get(key, str(key)))].append(key)
+    rows = []
+    for (key, label), members in groups.items():
+        figures = {}
+        for d in definitions:
+            numerator = sum(counted[c].get(k, 0) for c in d.numerator for k in members)
+            if d.is_rate:
+                denominator = sum(counted[c].get(k, 0) for c in d.denominator for k in members)
+                figures[d.code] = Figure(
+                    numerator, denominator, round(numerator * 100 / denominator, 1) if denominator else None
+                )
+            else:
+                figures[d.code] = Figure(numerator, None, numerator)
+        rows.append(FigureRow(key, label, figures))
+    return rows
+
+
+def _units_and_areas() -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
+    regions = {r.pk: r for r in Region.objects.all()}
+    names, areas = {}, {}
+    for unit in Unit.objects.only("pk", "name", "region_id"):
+        names[unit.pk] = unit.name
+        region = regions[unit.region_id]
+        while region.level > Region.Level.COUNTY and region.parent_id in regions:
+            region = regions[region.parent_id]
+        areas[unit.pk] = (region.code, region.name)
+    return names, areas
 
 
 def reconsideration_figures(user: User, *, start: date, end: date, group: str = "") -> list[FigureRow]:
     """Every 行政复议 figure for the period, in total or by respondent / act category."""
-    settings = FigureSettings.current()
-    sets = _reconsideration_sets(settings, start, end)
-    rows = reconsiderations_visible_to(user)
-    name = _group_field(group)
-    aggregates = {}
-    for code, (numerator, denominator) in sets.items():
-        aggregates[f"{code}__n"] = Count("pk", filter=numerator)
-        if denominator is not None:
-            aggregates[f"{code}__d"] = Count("pk", filter=denominator)
-    if name:
-        counted = {row[name]: row for row in rows.order_by().values(name).annotate(**aggregates)}
+    definitions = reconsideration_definitions()
+    group_by = {"": "", "respondent": "unit", "act_category": "dimension"}[group]
+    codes = {c for d in definitions for c in (*d.numerator, *d.denominator)}
+    counted = _counted(user, [COUNTS[c] for c in sorted(codes)], start, end, group_by)
+    if group == "respondent":
+        labels = _units_and_areas()[0]
+    elif group == "act_category":
+        labels = dict(ActCategory.choices)
     else:
-        counted = {"": rows.aggregate(**aggregates)}
-    days: dict = defaultdict(int)
-    for key, accepted_on, decided_on in rows.filter(sets["concluded"][0]).values_list(
-        name or "pk", "accepted_on", "decided_on"
-    ):
-        days[key if name else ""] += (decided_on - accepted_on).days
-    labels = _group_labels(group, counted)
-    result = []
-    for key, counts in counted.items():
-        if not any(counts[f"{code}__n"] for code in sets) and not counts["accepted__n"]:
-            continue
-        figures = {}
-        for code, (_numerator, denominator) in sets.items():
-            if code == "average_days":
-                concluded = counts["concluded__n"]
-                figures[code] = Figure(
-                    days[key], concluded, round(days[key] / concluded, 1) if concluded else None
-                )
-            elif denominator is None:
-                figures[code] = _count(counts[f"{code}__n"])
-            else:
-                figures[code] = _rate(counts[f"{code}__n"], counts[f"{code}__d"])
-        result.append(FigureRow(str(key), labels.get(key, str(key)), figures))
-    return sorted(result, key=lambda r: (-r.figures["received"].numerator, r.label))
+        labels = {"": "合计"}
+    rows = _rows(definitions, counted, labels)
+    days = _handling_days(user, start, end, group_by)
+    for row in rows:
+        concluded = row.figures["concluded"].numerator
+        total = days.get(row.key, 0)
+        row.figures["average_days"] = Figure(
+            total, concluded, round(total / concluded, 1) if concluded else None
+        )
+    return sorted(rows, key=lambda r: (-r.figures["received"].numerator, r.label))
+
+
+def _handling_days(user: User, start: date, end: date, group_by: str) -> dict[str, int]:
+    spec = COUNTS[R + "concluded"]
+    rows = reconsiderations_visible_to(user).filter(_period(spec, start, end) & spec.where)
+    key = {"": None, "unit": "respondent_id", "dimension": "act_category"}[group_by]
+    days: dict[str, int] = defaultdict(int)
+    for group_key, accepted_on, decided_on in rows.values_list(key or "pk", "accepted_on", "decided_on"):
+        days[str(group_key) if key else ""] += (decided_on - accepted_on).days
+    return days
+
+
+def litigation_figures(user: User, *, start: date, end: date, group: str = "") -> list[FigureRow]:
+    """行政应诉 figures for the period: cases, conclusions, 败诉率 and 出庭应诉率 variants."""
+    definitions = litigation_definitions()
+    codes = {c for d in definitions for c in (*d.numerator, *d.denominator)}
+    counted = _counted(user, [COUNTS[c] for c in sorted(codes)], start, end, "unit" if group else "")
+    if group == "unit":
+        names = _units_and_areas()[0]
+        rows = _rows(definitions, counted, names)
+    elif group == "area":
+        areas = _units_and_areas()[1]
+        rows = _rows(definitions, counted, {}, merge=lambda unit_id: areas[unit_id])
+    else:
+        rows = _rows(definitions, counted, {"": "合计"})
+    return sorted(rows, key=lambda r: (-r.figures["cases"].numerator, r.label))
+
+
+def _records(
+    user: User, definition: Definition, part: str, start: date, end: date, group_filter: Q
+) -> QuerySet:
+    codes = definition.denominator if part == "denominator" and definition.is_rate else definition.numerator
+    specs = [COUNTS[c] for c in codes]
+    behind = Q()
+    for spec in specs:
+        behind |= _period(spec, start, end) & spec.where
+    first = specs[0]
+    rows = _visible(user, first.model).annotate(**first.facts(), _unit=F(first.unit), _dim=F(first.dimension))
+    return rows.filter(behind).filter(group_filter)
 
 
 def reconsideration_figure_records(
     user: User, *, code: str, part: str, start: date, end: date, group: str = "", key: str = ""
 ) -> QuerySet[Reconsideration]:
     """The records behind one number of `reconsideration_figures` (numerator or denominator)."""
-    sets = _reconsideration_sets(FigureSettings.current(), start, end)
-    if code not in sets:
+    definitions = {d.code: d for d in [*reconsideration_definitions(), AVERAGE_DAYS]}
+    if code not in definitions:
         raise Http404("没有该指标。")
-    numerator, denominator = sets[code]
-    condition = denominator if part == "denominator" and denominator is not None else numerator
-    rows = _reconsideration_related(reconsiderations_visible_to(user)).filter(condition)
-    name = _group_field(group) if group in RECONSIDERATION_GROUPS else ""
-    if name and key:
-        rows = rows.filter(**{name: key})
-    return rows.order_by("-case__received_at", "-id")
-
-
-# --- litigation figures -----------------------------------------------------------------------------------
-
-LITIGATION_GROUPS = {"": "合计", "unit": "按被告单位", "area": "按区域"}
-
-
-def litigation_definitions() -> list[Definition]:
-    mapping = "、".join(j.name for j in JudgmentType.objects.filter(result=Result.LOST, is_active=True))
-    return [
-        Definition(
-            "cases",
-            "收案数",
-            "统计期内立案的行政诉讼案件数（按立案日期，一审、二审、再审各计一件）。",
-            False,
-            "件",
-        ),
-        Definition("concluded", "结案数", "统计期内结案的案件数（按结案日期）。", False, "件"),
-        Definition(
-            "loss_rate",
-            "败诉率（生效裁判）",
-            f"统计期内结案且未上诉（裁判已生效）的案件中，裁判结果归类为败诉的件数 ÷ 此类结案数 × 100%。二审驳回上诉、维持原判的，按原审结果归类。当前归为败诉的：{mapping or '（未设置）'}。",
-        ),
-        Definition(
-            "loss_rate_judgments",
-            "败诉率（仅判决）",
-            "同上，但分子分母只计以判决结案的案件，不计撤诉、驳回起诉等裁定和调解。",
-        ),
-        Definition(
-            "loss_rate_first",
-            "一审败诉率",
-            "统计期内结案的一审案件中，一审裁判归类为败诉的件数 ÷ 一审结案数 × 100%（不论是否上诉）。",
-        ),
-        Definition(
-            "appearance_hearing_any",
-            "负责人出庭应诉率（按庭次）",
-            "统计期内开庭审理的庭次中（每个被告单位每次开庭计一次，以登记的出庭情况为准），正职、副职或其他参与分管的负责人出庭的庭次 ÷ 开庭庭次 × 100%。",
-        ),
-        Definition(
-            "appearance_hearing_chief", "正职负责人出庭率（按庭次）", "同上，分子只计正职负责人出庭的庭次。"
-        ),
-        Definition(
-            "appearance_case_any",
-            "负责人出庭应诉率（按案件）",
-            "统计期内有开庭审理的案件中（每个被告单位每个审级计一件），负责人至少出庭一次的件数 ÷ 开庭案件数 × 100%（一个审理程序出庭一次即可，法释〔2020〕3号第七条）。",
-        ),
-        Definition(
-            "appearance_case_chief",
-            "正职负责人出庭率（按案件）",
-            "同上，分子只计正职负责人至少出庭一次的案件。",
-        ),
-    ]
-
-
-def _area_of(unit: Unit, regions: dict[int, Region]) -> Region:
-    """The county (or the city itself for municipal units) a unit's region belongs to."""
-    region = regions[unit.region_id]
-    while region.level > Region.Level.COUNTY and region.parent_id in regions:
-        region = regions[region.parent_id]
-    return region
-
-
-def _grouper(group: str) -> Callable[[Unit], tuple[str, str]]:
-    if group == "unit":
-        return lambda unit: (str(unit.pk), unit.name)
-    if group == "area":
-        regions = {r.pk: r for r in Region.objects.all()}
-
-        def by_area(unit: Unit) -> tuple[str, str]:
-            area = _area_of(unit, regions)
-            return area.code, area.name
-
-        return by_area
-    return lambda unit: ("", "合计")
-
-
-def _lawsuit_facts(user: User, start: date, end: date) -> tuple[list[Lawsuit], list[Lawsuit]]:
-    rows = _lawsuit_related(lawsuits_visible_to(user))
-    filed = list(rows.filter(filed_on__gte=start, filed_on__lte=end))
-    concluded = list(rows.filter(concluded_on__gte=start, concluded_on__lte=end))
-    return filed, concluded
-
-
-def _appearance_facts(user: User, start: date, end: date) -> list[tuple[Attendance, set[str]]]:
-    attendances = (
-        Attendance.objects.filter(
-            hearing__lawsuit__in=lawsuits_visible_to(user).values("pk"),
-            hearing__kind=CourtHearing.Kind.TRIAL,
-            hearing__held_at__gte=_day_start(start),
-            hearing__held_at__lt=_day_start(end + timedelta(days=1)),
-        )
-        .select_related("unit", "hearing")
-        .prefetch_related(Prefetch("attendees", queryset=Attendee.objects.only("attendance_id", "capacity")))
+    group_filter = Q()
+    if group == "respondent" and key:
+        group_filter = Q(_unit=key)
+    elif group == "act_category" and key:
+        group_filter = Q(_dim=key)
+    found = _records(user, definitions[code], part, start, end, group_filter)
+    return _reconsideration_related(Reconsideration.objects.filter(pk__in=found.values("pk"))).order_by(
+        "-case__received_at", "-id"
     )
-    return [(a, {p.capacity for p in a.attendees.all()}) for a in attendances]
-
-
-LOSS_FIGURES = ("loss_rate", "loss_rate_judgments", "loss_rate_first")
-APPEARANCE_FIGURES = (
-    "appearance_hearing_any",
-    "appearance_hearing_chief",
-    "appearance_case_any",
-    "appearance_case_chief",
-)
-
-
-def _loss_members(lawsuit: Lawsuit) -> dict[str, tuple[bool, bool]]:
-    """For each loss figure: (in the denominator, in the numerator)."""
-    result = lawsuit.result
-    effective = lawsuit.appealed_by in ("", Lawsuit.AppealedBy.NONE) and bool(result)
-    judgment = effective and lawsuit.judgment_type.kind == JudgmentType.Kind.JUDGMENT
-    first = lawsuit.instance == Lawsuit.Instance.FIRST and bool(result)
-    lost = result == Result.LOST
-    return {
-        "loss_rate": (effective, effective and lost),
-        "loss_rate_judgments": (judgment, judgment and lost),
-        "loss_rate_first": (first, first and lost),
-    }
-
-
-def litigation_figures(user: User, *, start: date, end: date, group: str = "") -> list[FigureRow]:
-    """行政应诉 figures for the period: cases, conclusions, 败诉率 and 出庭应诉率 variants."""
-    key_of = _grouper(group)
-    tallies: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    filed, concluded = _lawsuit_facts(user, start, end)
-    for lawsuit in filed:
-        tallies[key_of(lawsuit.case.handling_unit)]["cases"][0] += 1
-    for lawsuit in concluded:
-        tally = tallies[key_of(lawsuit.case.handling_unit)]
-        tally["concluded"][0] += 1
-        for code, (in_denominator, in_numerator) in _loss_members(lawsuit).items():
-            tally[code][1] += in_denominator
-            tally[code][0] += in_numerator
-    per_case: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for attendance, capacities in _appearance_facts(user, start, end):
-        tally = tallies[key_of(attendance.unit)]
-        tally["appearance_hearing_any"][1] += 1
-        tally["appearance_hearing_chief"][1] += 1
-        tally["appearance_hearing_any"][0] += bool(capacities & set(HEAD_CAPACITIES))
-        tally["appearance_hearing_chief"][0] += "chief" in capacities
-        per_case[(attendance.hearing.lawsuit_id, attendance.unit_id)] |= capacities or {"—"}
-    units = Unit.objects.in_bulk({unit_id for _lawsuit, unit_id in per_case})
-    for (_lawsuit, unit_id), capacities in per_case.items():
-        tally = tallies[key_of(units[unit_id])]
-        tally["appearance_case_any"][1] += 1
-        tally["appearance_case_chief"][1] += 1
-        tally["appearance_case_any"][0] += bool(capacities & set(HEAD_CAPACITIES))
-        tally["appearance_case_chief"][0] += "chief" in capacities
-    rows = []
-    for (key, label), tally in tallies.items():
-        figures = {"cases": _count(tally["cases"][0]), "concluded": _count(tally["concluded"][0])}
-        for code in (*LOSS_FIGURES, *APPEARANCE_FIGURES):
-            figures[code] = _rate(*tally[code])
-        rows.append(FigureRow(key, label, figures))
-    return sorted(rows, key=lambda r: (-r.figures["cases"].numerator, r.label))
 
 
 def litigation_figure_records(
     user: User, *, code: str, part: str, start: date, end: date, group: str = "", key: str = ""
 ) -> list[Lawsuit]:
-    """The lawsuits behind one number of `litigation_figures`."""
-    key_of = _grouper(group if group in LITIGATION_GROUPS else "")
-    numerator = part != "denominator"
-
-    def in_group(unit: Unit) -> bool:
-        return not group or key_of(unit)[0] == key
-
-    filed, concluded = _lawsuit_facts(user, start, end)
-    if code == "cases":
-        return [s for s in filed if in_group(s.case.handling_unit)]
-    if code == "concluded":
-        return [s for s in concluded if in_group(s.case.handling_unit)]
-    if code in LOSS_FIGURES:
-        return [
-            s
-            for s in concluded
-            if in_group(s.case.handling_unit) and _loss_members(s)[code][1 if numerator else 0]
-        ]
-    if code in APPEARANCE_FIGURES:
-        chief = code.endswith("chief")
-
-        def hit(capacities: set[str]) -> bool:
-            return "chief" in capacities if chief else bool(capacities & set(HEAD_CAPACITIES))
-
-        facts = [(a, caps) for a, caps in _appearance_facts(user, start, end) if in_group(a.unit)]
-        if code.startswith("appearance_hearing"):
-            ids = {a.hearing.lawsuit_id for a, caps in facts if not numerator or hit(caps)}
-        else:
-            per_case: dict[tuple[int, int], set[str]] = defaultdict(set)
-            for a, caps in facts:
-                per_case[(a.hearing.lawsuit_id, a.unit_id)] |= caps
-            ids = {lawsuit_id for (lawsuit_id, _unit), caps in per_case.items() if not numerator or hit(caps)}
-        return list(_lawsuit_related(Lawsuit.objects.filter(pk__in=ids)).order_by("-filed_on", "-id"))
-    raise Http404("没有该指标。")
+    """The lawsuits behind one number of `litigation_figures` (for hearing counts: their lawsuits)."""
+    definitions = {d.code: d for d in litigation_definitions()}
+    if code not in definitions:
+        raise Http404("没有该指标。")
+    group_filter = Q()
+    if group == "unit" and key:
+        group_filter = Q(_unit=key)
+    elif group == "area" and key:
+        areas = _units_and_areas()[1]
+        group_filter = Q(_unit__in=[u for u, (area, _name) in areas.items() if area == key])
+    found = _records(user, definitions[code], part, start, end, group_filter)
+    if found.model is Attendance:
+        found = Lawsuit.objects.filter(pk__in=found.values("hearing__lawsuit"))
+    else:
+        found = Lawsuit.objects.filter(pk__in=found.values("pk"))
+    return list(_lawsuit_related(found).order_by("-filed_on", "-id"))
 
 
 def overview_counts(user: User, *, today: date | None = None) -> dict[str, int]:

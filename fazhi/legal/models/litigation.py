@@ -39,6 +39,7 @@ class JudgmentType(models.Model):
     result = models.CharField("归类", max_length=8, choices=Result.choices)
     order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         ordering = ["order", "id"]
