@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "fazhi.metrics",
     "fazhi.legal",
     "fazhi.reports",
+    "fazhi.suggestions",
+    "fazhi.mediation",
     "fazhi.api",
 ]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("legal/", include("fazhi.legal.urls")),
     path("metrics/", include("fazhi.metrics.urls")),
     path("reports/", include("fazhi.reports.urls")),
+    path("suggestions/", include("fazhi.suggestions.urls")),
+    path("mediation/", include("fazhi.mediation.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("fazhi.hotline.open311_urls")),
     path("admin/", admin.site.urls),

@@ -27,14 +27,18 @@ def _mount() -> None:
     from fazhi.cases.api import router as cases_router
     from fazhi.hotline.api import router as hotline_router
     from fazhi.legal.api import router as legal_router
+    from fazhi.mediation.api import router as mediation_router
     from fazhi.metrics.api import router as metrics_router
     from fazhi.org.api import router as org_router
+    from fazhi.suggestions.api import router as suggestions_router
 
     api.add_router("/org", org_router)
     api.add_router("/cases", cases_router)
     api.add_router("/hotline", hotline_router)
     api.add_router("/legal", legal_router)
     api.add_router("/metrics", metrics_router)
+    api.add_router("/suggestions", suggestions_router)
+    api.add_router("/mediation", mediation_router)
 
 
 _mount()

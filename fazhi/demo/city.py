@@ -32,9 +32,11 @@ from fazhi.core.calendar import CalendarRangeError
 from fazhi.core.deadlines import due_date
 from fazhi.demo import data
 from fazhi.hotline.history import generate_history
+from fazhi.mediation import demo as mediation_demo
 from fazhi.org import services as org
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.validators import credit_code_check_char
+from fazhi.suggestions import demo as suggestions_demo
 
 
 class DemoCityExists(Exception):
@@ -345,6 +347,8 @@ class _Builder:
         self.reorganise()
         self.build_cases()
         self.build_hotline_history()
+        suggestions_demo.build(self)
+        mediation_demo.build(self)
         cases.reminders_sweep(today=self.today)
         self.step()
 

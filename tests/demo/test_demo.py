@@ -20,9 +20,11 @@ from fazhi.core.deadlines import ClockState
 from fazhi.core.models import AuditEvent
 from fazhi.demo import data
 from fazhi.demo.city import DemoCityExists, build_city, city_digest, credit_code, organisation_code
+from fazhi.mediation import demo as mediation_demo
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.permissions import roles_of
 from fazhi.org.validators import credit_code_problem, region_code_problem
+from fazhi.suggestions import demo as suggestions_demo
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,7 +40,7 @@ EXPECTED_COUNTS = {
     "memberships": 177,
     "responsibility_items": 397,
     "boundary_items": 12,
-    "cases": 60 + HISTORY,
+    "cases": 60 + HISTORY + suggestions_demo.CASES + mediation_demo.CASES,
 }
 
 
@@ -271,3 +273,27 @@ def test_fazhi_serve_starts_waitress_on_the_given_port(monkeypatch):
 def test_fazhi_serve_refuses_an_impossible_port():
     with pytest.raises(CommandError, match="端口"):
         call_command("serve", port=70000)
+
+
+def test_the_courts_deputies_and_committees_casework_is_there_and_supervised(summary):
+    from fazhi.mediation.models import Committee, Dispute
+    from fazhi.suggestions.models import JudicialSuggestion, Proposal, ProposalAnswer
+
+    suggestions = JudicialSuggestion.objects.select_related("case")
+    assert suggestions.count() == suggestions_demo.YEARS * 10
+    assert {s.case.case_type.code for s in suggestions} == {"judicial_suggestion", "procuratorial_suggestion"}
+    overdue = [
+        s for s in suggestions if s.case.status == Case.Status.OPEN and s.case.due_date < summary_day()
+    ]
+    # No suggestion goes unanswered past its deadline without the supervisor seeing it.
+    assert overdue and all(s.case.supervisions.exists() for s in overdue)
+    assert Proposal.objects.count() == suggestions_demo.YEARS * 2 * suggestions_demo.PROPOSALS_PER_SESSION
+    assert ProposalAnswer.objects.filter(disclosed_at__isnull=False).exists()
+    assert Committee.objects.count() == 40 + 120 + 2
+    assert Dispute.objects.filter(outcome="success", confirmation_deadline__isnull=False).exists()
+
+
+def summary_day():
+    from django.utils import timezone
+
+    return timezone.localdate()
