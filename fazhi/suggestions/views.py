@@ -155,6 +155,10 @@ def _suggestion_context(request, suggestion: JudicialSuggestion) -> dict:
         "supervisions": case.supervisions.select_related("issuing_unit"),
         "timeline": case.timeline.select_related("actor"),
         "units": case.case_units.filter(is_active=True).select_related("unit"),
+        # 负责人不出庭: the hearings the litigation desk linked this suggestion to (fazhi.legal).
+        "absences": case.absence_attendances.select_related("hearing__lawsuit__case", "unit")
+        if hasattr(case, "absence_attendances")
+        else [],
         "can_reply": permissions.can_reply(user, case) and is_open,
         "can_follow_up": permissions.can_request_follow_up(user, case) and case.status == Case.Status.CLOSED,
         "reply_form": forms.ReplyForm(),

@@ -227,3 +227,22 @@ def test_a_dispute_registered_long_ago_shows_overdue(client, street_handler, com
     old = register(street_handler, committee, community, received_at=at(2024, 1, 2))
     page = login(client, street_handler).get(reverse("mediation:list"), {"state": "open"}).content.decode()
     assert old.case.number in page and "超期" in page
+
+
+def test_the_list_does_not_query_per_row(client, street_handler, committee, community):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, street_handler)
+    register(street_handler, committee, community)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("mediation:list")).status_code == 200
+        return len(captured)
+
+    count()  # the first request after signing in also touches the session
+    one = count()
+    for _ in range(5):
+        register(street_handler, committee, community)
+    assert count() == one

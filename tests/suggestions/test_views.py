@@ -398,3 +398,65 @@ def test_importing_proposals_adds_deputies_and_answers(client, dispatcher, housi
     assert [r.name for r in proposal.co_proposers.all()] == ["李红梅"]
     answer = proposal.answers.get()
     assert answer.on_time and answer.feedback.get_satisfaction_display() == "满意" and answer.disclosed_at
+
+
+def test_a_non_appearance_suggestion_shows_the_hearing_it_came_from(
+    client, supervisor, housing, court, housing_handler
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from fazhi.legal import services as legal
+    from tests.legal.factories import sue
+    from tests.suggestions.factories import kind
+
+    lawsuit = sue(housing_handler, housing)
+    hearing = legal.court_hearing_add(
+        lawsuit=lawsuit,
+        actor=housing_handler,
+        held_at=datetime(2025, 3, 12, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    attendance = legal.attendance_record(
+        hearing=hearing,
+        actor=housing_handler,
+        unit=housing,
+        attendees=[{"name": "刘明", "capacity": "staff"}],
+        absence_reason="none",
+    )
+    suggestion = register(
+        supervisor, housing, court, kind=kind("non_appearance"), received_at=_at(2025, 4, 1)
+    )
+    legal.attendance_link_suggestion(
+        attendance=attendance, actor=housing_handler, suggestion_case=suggestion.case
+    )
+
+    page = (
+        login(client, housing_handler)
+        .get(reverse("suggestions:detail", args=[suggestion.pk]))
+        .content.decode()
+    )
+
+    assert "未出庭应诉" in page and lawsuit.court_number in page and "负责人未出庭（无正当理由）" in page
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_list_pages_do_not_query_per_row(client, supervisor, dispatcher, housing, court):
+    login(client, supervisor)
+    register(supervisor, housing, court)
+    congress = session(Body.CONGRESS)
+    propose(dispatcher, housing, session=congress, number="0001")
+    urls = [reverse("suggestions:list"), reverse("suggestions:proposal_list")]
+    [_queries(client, url) for url in urls]  # the first requests after signing in also touch the session
+    one = [_queries(client, url) for url in urls]
+    for n in range(2, 7):
+        register(supervisor, housing, court, title=f"第{n}件司法建议")
+        propose(dispatcher, housing, session=congress, number=f"{n:04d}")
+    assert [_queries(client, url) for url in urls] == one
