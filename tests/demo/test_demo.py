@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from fazhi.cases.models import Case, CaseType, Notice
 from fazhi.cases.selectors import cases_on_workbench, clock_of, notices_for, supervisions_received
@@ -20,6 +21,8 @@ from fazhi.core.deadlines import ClockState
 from fazhi.core.models import AuditEvent
 from fazhi.demo import data
 from fazhi.demo.city import DemoCityExists, build_city, city_digest, credit_code, organisation_code
+from fazhi.legal import demo as legal_demo
+from fazhi.legal.models import Attendance, Lawsuit, LegalDocument, Reconsideration
 from fazhi.mediation import demo as mediation_demo
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.permissions import roles_of
@@ -40,7 +43,7 @@ EXPECTED_COUNTS = {
     "memberships": 177,
     "responsibility_items": 397,
     "boundary_items": 12,
-    "cases": 60 + HISTORY + suggestions_demo.CASES + mediation_demo.CASES,
+    "cases": 60 + HISTORY + suggestions_demo.CASES + mediation_demo.CASES + legal_demo.CASES,
 }
 
 
@@ -241,6 +244,7 @@ def test_fazhi_demo_builds_a_fresh_database_each_time_and_prints_the_logins(tmp_
         assert username in second.stdout
     assert data.DEMO_PASSWORD in second.stdout
     assert "Authorization: Bearer fz_" in second.stdout
+    assert "api_key=o311_" in second.stdout
     assert "83 个单位" in second.stdout
     assert (tmp_path / "fazhi.sqlite3").exists()
     assert (tmp_path / "static" / "admin").is_dir()  # collected for whitenoise
@@ -297,3 +301,18 @@ def summary_day():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_the_legal_desk_has_years_of_consistent_casework(summary):
+    recs = Reconsideration.objects.select_related("case")
+    assert recs.count() == sum(legal_demo.RECONSIDERATIONS_PER_YEAR)
+    assert {"upheld", "annulled", "mediated"} <= set(recs.values_list("outcome", flat=True))
+    assert recs.filter(acceptance="rejected").exists() and recs.filter(acceptance="deemed").exists()
+    for rec in recs.exclude(outcome=""):
+        # the case closed on the day of the decision, which came after acceptance
+        assert timezone.localdate(rec.case.closed_at) == rec.decided_on
+        assert rec.accepted_on <= rec.decided_on
+    assert Lawsuit.objects.filter(instance="second", appeal_of__isnull=False).exists()
+    assert Lawsuit.objects.filter(reconsideration__isnull=False).exists()
+    assert Attendance.objects.filter(attendees__capacity="chief").exists()
+    assert LegalDocument.objects.filter(status="issued", attachment__isnull=False).exists()

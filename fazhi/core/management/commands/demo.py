@@ -64,8 +64,9 @@ class Command(BaseCommand):
         except DemoCityExists as exc:
             raise CommandError(str(exc)) from None
         token = self._operator_token(summary)
+        open311_key = self._open311_key(summary)
         call_command("collectstatic", interactive=False, verbosity=0)
-        self._report(summary, token)
+        self._report(summary, token, open311_key)
         if not no_serve:
             call_command("serve", port=port)
 
@@ -102,7 +103,15 @@ class Command(BaseCommand):
         operator = User.objects.get(username=summary.operator)
         return token_create(actor=issuer, user=operator, name="演示：12345 接口")
 
-    def _report(self, summary: DemoSummary, token: str) -> None:
+    def _open311_key(self, summary: DemoSummary) -> str:
+        from fazhi.hotline.open311 import client_key_create
+        from fazhi.org.models import User
+
+        operator = User.objects.get(username=summary.operator)
+        _client, secret = client_key_create(actor=operator, name="演示：Open311 客户端", operator=operator)
+        return secret
+
+    def _report(self, summary: DemoSummary, token: str, open311_key: str = "") -> None:
         c = summary.counts
         self.stdout.write(
             self.style.SUCCESS(
@@ -127,4 +136,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"12345 接口令牌（{summary.operator}，只显示这一次）：")
         self.stdout.write(f"  Authorization: Bearer {token}")
+        if open311_key:
+            self.stdout.write("")
+            self.stdout.write("Open311 GeoReport v2（/open311/v2/discovery.xml）接入密钥，只显示这一次：")
+            self.stdout.write(f"  api_key={open311_key}")
         self.stdout.write("")
