@@ -231,6 +231,7 @@ def judicial(city, supervisor) -> None:
                 plans.append(
                     (day, issuer_key, unit_key, kinds[kind_code], title, content, f"{prefix}〔{year}〕{n}号")
                 )
+    unanswered = [2]  # the first two overdue in the last year stay unanswered: the supervisor sees them
     for day, issuer_key, unit_key, kind, title, content, number in sorted(plans, key=lambda p: p[0]):
         urgent = bool(kind.urgent_period) and rng.random() < 0.2
         period = (
@@ -249,16 +250,22 @@ def judicial(city, supervisor) -> None:
             issued_on=day - timedelta(days=rng.randint(2, 10)),
             urgent=urgent,
         )
-        _answer_suggestion(city, suggestion, unit_key)
+        _answer_suggestion(city, suggestion, unit_key, unanswered)
 
 
-def _answer_suggestion(city, suggestion, unit_key: str) -> None:
+def _answer_suggestion(city, suggestion, unit_key: str, unanswered: list[int]) -> None:
     rng, today = city.rng, city.today
     case = suggestion.case
     due, start = case.due_date, case.start_date
     latest = today - timedelta(days=1)
-    if due < today:
-        fate = rng.choices(("on_time", "late", "unanswered"), weights=(70, 18, 12))[0]
+    if today - timedelta(days=365) <= due < today and unanswered[0]:
+        unanswered[0] -= 1
+        return
+    if due < today - timedelta(days=365):
+        # long past: answered, some only after supervision (Kundulun: "经过督办后均已回复")
+        fate = rng.choices(("on_time", "late"), weights=(75, 25))[0]
+    elif due < today:
+        fate = rng.choices(("on_time", "late", "unanswered"), weights=(65, 15, 20))[0]
     else:
         fate = rng.choices(("on_time", "unanswered"), weights=(45, 55))[0]
     if fate == "unanswered" or latest <= start:
@@ -377,7 +384,7 @@ def _handle_proposal(city, proposal, lead_key: str) -> None:
     )
     if due >= today and rng.random() < 0.5:
         return  # still being handled, not yet due
-    if due < today and rng.random() < 0.04:
+    if today - timedelta(days=365) < due < today and rng.random() < 0.1:
         # 涉及面广、处理难度大, and still not answered: the supervisor sees it overdue
         with suppress(CalendarRangeError, ValidationError):
             services.proposal_extension_request(

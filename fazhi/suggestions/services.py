@@ -735,16 +735,17 @@ def proposal_contact(
         unit=unit,
         recorded_by=actor,
     )
-    case_services.case_comment(
-        case=case,
-        actor=actor,
-        note=f"{unit.name}与{proposal.lead_proposer.name}沟通联系（{contact.get_method_display()}，"
-        f"{contacted_on:%Y-%m-%d}）：{contact.note}",
+    note = (
+        f"{unit.name}与{proposal.lead_proposer.name}沟通联系（{contact.get_method_display()}，"
+        f"{contacted_on:%Y-%m-%d}）：{contact.note}"
     )
     if case_permissions.can_handle(actor, case) and case.stage_id and case.stage.code == "handle":
+        # The first contact opens the answer stage on its own day, with the contact on the timeline.
         case_services.case_advance(
-            case=case, actor=actor, to_stage="answer", on=max(contacted_on, case.stage_started_on)
+            case=case, actor=actor, to_stage="answer", on=max(contacted_on, case.stage_started_on), note=note
         )
+    else:
+        case_services.case_comment(case=case, actor=actor, note=note)
     audit.record(
         actor=actor,
         action="suggestions.proposal_contacted",

@@ -154,7 +154,7 @@ def _suggestion_context(request, suggestion: JudicialSuggestion) -> dict:
         "follow_ups": suggestion.follow_up_requests.select_related("recorded_by"),
         "supervisions": case.supervisions.select_related("issuing_unit"),
         "timeline": case.timeline.select_related("actor"),
-        "units": case.case_units.filter(is_active=True).select_related("unit"),
+        "units": case.case_units.filter(is_active=True).select_related("unit").order_by("-role", "id"),
         # 负责人不出庭: the hearings the litigation desk linked this suggestion to (fazhi.legal).
         "absences": case.absence_attendances.select_related("hearing__lawsuit__case", "unit")
         if hasattr(case, "absence_attendances")
@@ -371,7 +371,7 @@ def _proposal_context(request, proposal: Proposal) -> dict:
         "return_deadline": services.return_deadline(proposal),
         "supervisions": case.supervisions.select_related("issuing_unit"),
         "timeline": case.timeline.select_related("actor"),
-        "units": case.case_units.filter(is_active=True).select_related("unit"),
+        "units": case.case_units.filter(is_active=True).select_related("unit").order_by("-role", "id"),
         "co_proposers": proposal.co_proposers.all(),
         "can_contact": is_open and permissions.contributing_unit(user, case) is not None,
         "can_answer": is_open and handles and pending is None,

@@ -127,7 +127,9 @@ def test_contact_moves_the_case_to_the_answer_stage(proposal, housing_handler):
     case = Case.objects.get(pk=proposal.case_id)
     assert case.stage.code == "answer"
     assert case.stage_started_on == date(2024, 3, 5)
-    assert case.timeline.filter(action="commented", note__contains="沟通联系").exists()
+    # On the timeline on the day of the contact, not the day it was recorded.
+    entry = case.timeline.get(action="advanced")
+    assert "沟通联系" in entry.note and timezone.localdate(entry.at) == date(2024, 3, 5)
 
 
 def test_a_co_handling_unit_records_its_own_contact_and_others_may_not(proposal, urban_handler, urban, city):
