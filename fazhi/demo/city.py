@@ -32,6 +32,7 @@ from fazhi.core.calendar import CalendarRangeError
 from fazhi.core.deadlines import due_date
 from fazhi.demo import data
 from fazhi.hotline.history import generate_history
+from fazhi.legal import demo as legal_demo
 from fazhi.mediation import demo as mediation_demo
 from fazhi.org import services as org
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
@@ -349,6 +350,7 @@ class _Builder:
         self.build_hotline_history()
         suggestions_demo.build(self)
         mediation_demo.build(self)
+        legal_demo.build(self)
         cases.reminders_sweep(today=self.today)
         self.step()
 

@@ -11,7 +11,7 @@ clerk may record yesterday's service today; an import records years of history).
 """
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
@@ -48,7 +48,8 @@ from fazhi.legal.models import (
     ReconsiderationBody,
 )
 from fazhi.legal.selectors import reconsiderations_visible_to
-from fazhi.org.models import Unit, User
+from fazhi.org.models import Role, Unit, User
+from fazhi.org.permissions import has_role
 
 RECONSIDERATION = "reconsideration"
 LITIGATION = "litigation"
@@ -141,6 +142,37 @@ def _require_accepted(rec: Reconsideration) -> None:
 
 def _save(rec: Reconsideration, *fields: str) -> None:
     rec.save(update_fields=[*fields, "updated_at"])
+
+
+# --- 行政复议: the body ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reconsideration_body_create(
+    *, actor: User, unit: Unit, authority: Unit, document_prefix: str
+) -> ReconsiderationBody:
+    """Register a 行政复议机构 (e.g. 市司法局) acting for its 行政复议机关 (the 人民政府)."""
+    if not has_role(actor, Role.SYSTEM_ADMIN):
+        raise PermissionDenied("只有系统管理员可以设置行政复议机构。")
+    errors: dict[str, str] = {}
+    if not unit.is_active:
+        errors["unit"] = f"{unit.name}已{unit.get_status_display()}。"
+    elif ReconsiderationBody.objects.filter(unit=unit).exists():
+        errors["unit"] = f"{unit.name}已是行政复议机构。"
+    if not authority.is_active:
+        errors["authority"] = f"{authority.name}已{authority.get_status_display()}。"
+    prefix = (document_prefix or "").strip()
+    if not prefix or len(prefix) > 20:
+        errors["document_prefix"] = "请填写不超过20个字的文书字号前缀，如“明政复”。"
+    _raise(errors)
+    body = ReconsiderationBody.objects.create(unit=unit, authority=authority, document_prefix=prefix)
+    audit.record(
+        actor=actor,
+        action="legal.body_created",
+        target=body,
+        after={"unit": unit.pk, "authority": authority.pk, "prefix": prefix},
+    )
+    return body
 
 
 # --- 行政复议: application and acceptance ----------------------------------------------------------------
@@ -637,7 +669,8 @@ def answer_receive(
         case=rec.case,
         actor=actor,
         to_stage="hearing",
-        on=received_on or _today(),
+        # without an answer the case goes to review the day after the answer period ended
+        on=received_on or rec.answer_due + timedelta(days=1),
         note=f"{text}。{note.strip()}" if note and note.strip() else text,
     )
     rec.answer_received_on = received_on

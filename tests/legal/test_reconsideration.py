@@ -546,3 +546,31 @@ def test_other_units_cannot_act_on_the_case(body, clerk, urban, market_handler):
     for actor in (market_handler, UserFactory(), stranger):
         with pytest.raises(PermissionDenied):
             services.reconsideration_accept(reconsideration=rec, actor=actor, accepted_on=date(2024, 10, 9))
+
+
+def test_without_an_answer_the_case_goes_to_review_the_day_after_the_period(clerk, body, urban):
+    rec = accepted(clerk, body, urban)
+    services.copy_serve(reconsideration=rec, actor=clerk, served_on=date(2024, 10, 11))
+
+    services.answer_receive(reconsideration=rec, actor=clerk, received_on=None)
+
+    assert rec.case.stage.code == "hearing" and rec.case.stage_started_on == date(2024, 10, 25)
+    assert services.answered_late(rec) is True and "第七十条" in rec.case.timeline.last().note
+
+
+def test_only_the_system_administrator_registers_a_reconsideration_body(clerk, justice, government, urban):
+    from tests.org.factories import admin_user
+
+    with pytest.raises(PermissionDenied):
+        services.reconsideration_body_create(
+            actor=clerk, unit=urban, authority=government, document_prefix="明政复"
+        )
+    sysadmin = admin_user(Role.SYSTEM_ADMIN)
+    body = services.reconsideration_body_create(
+        actor=sysadmin, unit=urban, authority=government, document_prefix="明城复"
+    )
+    assert body.document_prefix == "明城复"
+    with pytest.raises(ValidationError, match="已是行政复议机构"):
+        services.reconsideration_body_create(
+            actor=sysadmin, unit=urban, authority=government, document_prefix="明城复"
+        )
