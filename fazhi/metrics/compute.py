@@ -124,6 +124,20 @@ def _key(row: dict, by: tuple[str, ...], names: dict[str, str]) -> tuple:
     return tuple(key)
 
 
+def _grains(start: date, end: date) -> Q:
+    """Monthly rows for the whole months in [start, end], daily rows for the days around them."""
+    first_full = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    after = end + timedelta(days=1)
+    last_full = after.replace(day=1)  # months before this one end inside the range
+    if first_full >= last_full:
+        return Q(monthly=False, day__gte=start, day__lte=end)
+    return (
+        Q(monthly=True, day__gte=first_full, day__lt=last_full)
+        | Q(monthly=False, day__gte=start, day__lt=first_full)
+        | Q(monthly=False, day__gte=last_full, day__lte=end)
+    )
+
+
 def counts(
     measures: Iterable[Measure],
     *,
@@ -150,10 +164,7 @@ def counts(
         rolled = [m for m in measures if m.by_dimension or not needs_dimension]
     if rolled:
         rows = MetricRollup.objects.filter(
-            units_q(units, "unit_id"),
-            measure__in=[m.code for m in rolled],
-            day__gte=start,
-            day__lte=rollup_end,
+            units_q(units, "unit_id"), _grains(start, rollup_end), measure__in=[m.code for m in rolled]
         )
         if dimension:
             rows = rows.filter(dimension=dimension)
@@ -208,16 +219,39 @@ def figures(
         today=today,
         source=source,
     )
-    keys = {key for per_key in counted.values() for key in per_key}
+    return figures_from(metrics, counted, by=_check_by(by))
+
+
+def regroup(counted: dict[str, dict[tuple, int]], *, by: Sequence[str], keep: Sequence[str]):
+    """Counts grouped by `by` summed up to the groups in `keep` (a sub-sequence of `by`): one
+    query grouped by unit and month serves the totals, the months, the units and the cells."""
+    positions = [list(by).index(group) for group in keep]
+    result: dict[str, dict[tuple, int]] = {}
+    for code, per_key in counted.items():
+        summed: dict[tuple, int] = defaultdict(int)
+        for key, n in per_key.items():
+            summed[tuple(key[i] for i in positions)] += n
+        result[code] = summed
+    return result
+
+
+def figures_from(
+    metrics: Iterable[Metric], counted: dict[str, dict[tuple, int]], *, by: Sequence[str] = ()
+) -> dict[tuple, dict[str, Figure]]:
+    """Figures at every key of counts from `counts` (grouped by `by`)."""
+    metrics = list(metrics)
+    keys = {key for metric in metrics for m in metric.measures for key in counted.get(m.code, {})}
     if not by:
         keys.add(())
     result: dict[tuple, dict[str, Figure]] = {}
     for key in keys:
         result[key] = {}
         for metric in metrics:
-            numerator = sum(counted[m.code].get(key, 0) for m in metric.numerator)
+            numerator = sum(counted.get(m.code, {}).get(key, 0) for m in metric.numerator)
             denominator = (
-                sum(counted[m.code].get(key, 0) for m in metric.denominator) if metric.is_rate else None
+                sum(counted.get(m.code, {}).get(key, 0) for m in metric.denominator)
+                if metric.is_rate
+                else None
             )
             result[key][metric.code] = Figure(metric, numerator, denominator)
     return result

@@ -11,12 +11,15 @@ from fazhi.org.models import Unit
 class MetricRollup(models.Model):
     """某计数口径在某日、某单位、某维度（案件类型/诉求大类）的件数。
 
-    `day` is the record's anchor day (e.g. the day a request was received). `due` is kept only
-    for overdue measures: the row counts as 超期 on any day after `due`.
+    `day` is the record's anchor day (e.g. the day a request was received). A `monthly` row sums
+    the daily rows of the month starting on `day`, so that a year is read from twelve rows per
+    unit rather than 365. `due` is kept only for overdue measures: the row counts as 超期 on any
+    day after `due`.
     """
 
     measure = models.CharField("计数口径", max_length=60)
     day = models.DateField("日期")
+    monthly = models.BooleanField("月汇总", default=False)
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="+")
     dimension = models.CharField("维度", max_length=40, blank=True)
     due = models.DateField("期限", null=True, blank=True)
@@ -26,7 +29,7 @@ class MetricRollup(models.Model):
         verbose_name = "指标日汇总"
         verbose_name_plural = "指标日汇总"
         indexes = [
-            models.Index(fields=["measure", "day"], name="rollup_measure_day_idx"),
+            models.Index(fields=["measure", "monthly", "day"], name="rollup_measure_grain_day_idx"),
             models.Index(fields=["measure", "unit", "day"], name="rollup_measure_unit_day_idx"),
         ]
         constraints = [

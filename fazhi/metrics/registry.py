@@ -144,10 +144,12 @@ class Measure:
         units: UnitScope | None = None,
         dimension: str = "",
         today: date | None = None,
+        spans: list[tuple[date, date]] | None = None,
     ) -> QuerySet:
         """The records counted, annotated with `_day`, `_unit`, `_dim` (and `_due`).
 
         `today` applies the overdue condition; the rollup leaves it out and stores `_due`.
+        `spans` (inclusive day ranges) replaces `start`/`end` when the rollup redoes scattered days.
         """
         rows = self.model._default_manager.all()
         if self.narrow is not None:
@@ -156,6 +158,16 @@ class Measure:
             rows = rows.filter(**{f"{self.anchor}__gte": day_start(start)})
         if end is not None:
             rows = rows.filter(**{f"{self.anchor}__lt": day_start(end + timedelta(days=1))})
+        if spans is not None:
+            within = Q(pk__in=[])
+            for lo, hi in spans:
+                within |= Q(
+                    **{
+                        f"{self.anchor}__gte": day_start(lo),
+                        f"{self.anchor}__lt": day_start(hi + timedelta(days=1)),
+                    }
+                )
+            rows = rows.filter(within)
         rows = rows.annotate(
             _day=local_date(self.anchor),
             _unit=_expression(self.unit),

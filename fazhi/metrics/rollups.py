@@ -3,7 +3,8 @@
 A run redoes, for each measure, every day on which something behind it may have changed since
 the previous run began (the measure's watches name where changes show up), plus every day from
 `since` on when asked (after a bulk load of history); the first run, or `full`, rebuilds all.
-A day is redone whole — its rows deleted and counted again from the records — so a run can be
+A day is redone whole — its rows deleted and counted again from the records — and so is the
+monthly row of every month holding a redone day (the sum of its daily rows); a run can be
 repeated at any time and gives the same rows.
 """
 
@@ -13,7 +14,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from fazhi.core import audit
@@ -39,13 +41,20 @@ def day_ranges(days: Iterable[date], *, gap: int = MERGE_GAP_DAYS) -> list[tuple
     return [(lo, hi) for lo, hi in ranges]
 
 
-def _write(measure: Measure, *, start: date | None = None, end: date | None = None) -> int:
+def _spans_q(spans: list[tuple[date, date]]) -> Q:
+    within = Q(pk__in=[])
+    for lo, hi in spans:
+        within |= Q(day__gte=lo, day__lte=hi)
+    return within
+
+
+def _write(measure: Measure, *, spans: list[tuple[date, date]] | None = None) -> int:
     keys = ["_day", "_unit"]
     if measure.by_dimension:
         keys.append("_dim")
     if measure.overdue_on:
         keys.append("_due")
-    grouped = measure.rows(start=start, end=end).values(*keys).annotate(n=Count("pk")).order_by()
+    grouped = measure.rows(spans=spans).values(*keys).annotate(n=Count("pk")).order_by()
     written, batch = 0, []
     for row in grouped.iterator(chunk_size=BATCH):
         batch.append(
@@ -63,6 +72,43 @@ def _write(measure: Measure, *, start: date | None = None, end: date | None = No
             written, batch = written + len(batch), []
     MetricRollup.objects.bulk_create(batch)
     return written + len(batch)
+
+
+def month_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
+    """The calendar months holding `days`, folded into (first day, last day) ranges."""
+    firsts = {day.replace(day=1) for day in days}
+    return [(lo, _month_end(hi)) for lo, hi in day_ranges(firsts, gap=31)]
+
+
+def _month_end(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _write_months(measure: Measure, *, spans: list[tuple[date, date]] | None = None) -> int:
+    """Monthly rows: the sums of the measure's daily rows, month by month."""
+    daily = MetricRollup.objects.filter(measure=measure.code, monthly=False)
+    if spans is not None:
+        daily = daily.filter(_spans_q(spans))
+    grouped = (
+        daily.annotate(month=TruncMonth("day"))
+        .values("month", "unit_id", "dimension", "due")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    batch = [
+        MetricRollup(
+            measure=measure.code,
+            day=row["month"],
+            monthly=True,
+            unit_id=row["unit_id"],
+            dimension=row["dimension"],
+            due=row["due"],
+            count=row["n"],
+        )
+        for row in grouped.iterator(chunk_size=BATCH)
+    ]
+    MetricRollup.objects.bulk_create(batch, batch_size=BATCH)
+    return len(batch)
 
 
 def last_run() -> RollupRun | None:
@@ -85,7 +131,8 @@ def rollup_run(*, since: date | None = None, full: bool = False) -> RollupRun:
         MetricRollup.objects.all().delete()
         for measure in measures:
             run.rows += _write(measure)
-        redone_days = set(MetricRollup.objects.values_list("day", flat=True).distinct())
+            run.rows += _write_months(measure)
+        redone_days = set(MetricRollup.objects.filter(monthly=False).values_list("day", flat=True).distinct())
     else:
         changed_since = previous.started_at - CHANGE_MARGIN
         seen: dict = {}
@@ -100,9 +147,14 @@ def rollup_run(*, since: date | None = None, full: bool = False) -> RollupRun:
                     seen[watch] = watch.days(changed_since)
                 days |= seen[watch]
             redone_days |= days
-            for lo, hi in day_ranges(days):
-                MetricRollup.objects.filter(measure=measure.code, day__gte=lo, day__lte=hi).delete()
-                run.rows += _write(measure, start=lo, end=hi)
+            if not days:
+                continue
+            # one query per measure and grain, however scattered the days
+            spans, months = day_ranges(days), month_ranges(days)
+            MetricRollup.objects.filter(_spans_q(spans), measure=measure.code, monthly=False).delete()
+            run.rows += _write(measure, spans=spans)
+            MetricRollup.objects.filter(_spans_q(months), measure=measure.code, monthly=True).delete()
+            run.rows += _write_months(measure, spans=months)
     run.days = len(redone_days)
     run.finished_at = timezone.now()
     run.save(update_fields=["rows", "days", "finished_at"])

@@ -31,6 +31,7 @@ TRENDS = [
 MIX = "hotline.received"
 HEAT = "cases.overdue_open"
 DEFAULT_RANKING = "hotline.ontime_rate"
+HEAT_UNITS = 30
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,33 @@ def _selection(request, *, unit: Unit | None = None) -> Selection:
     return Selection(units=units, unit=unit, subtree=subtree, period=period)
 
 
+@dataclass
+class Table:
+    """Counts of every registered measure for a selection by unit and month: one query to the
+    rollups (and one per measure for the days since the last run), from which every panel is
+    summed, so the page costs the same whatever it shows."""
+
+    selection: Selection
+    counted: dict
+    by: tuple = ("unit", "month")
+
+    @classmethod
+    def of(cls, selection: Selection, source) -> "Table":
+        measures = [m for metric in registry.all() for m in metric.measures]
+        counted = compute.counts(
+            measures,
+            units=selection.units,
+            start=selection.period.start,
+            end=selection.period.end,
+            by=cls.by,
+            source=source,
+        )
+        return cls(selection, counted)
+
+    def figures(self, metrics, *, keep: tuple = ()) -> dict[tuple, dict[str, Figure]]:
+        return compute.figures_from(metrics, compute.regroup(self.counted, by=self.by, keep=keep), by=keep)
+
+
 def _card(figure: Figure, selection: Selection) -> dict:
     metric = figure.metric
     return {
@@ -88,37 +116,24 @@ def _card(figure: Figure, selection: Selection) -> dict:
     }
 
 
-def _cards(selection: Selection, source) -> list[tuple[str, list[dict]]]:
+def _cards(table: Table) -> list[tuple[str, list[dict]]]:
     metrics = registry.all()
-    found = compute.figures(
-        metrics,
-        units=selection.units,
-        start=selection.period.start,
-        end=selection.period.end,
-        source=source,
-    )[()]
+    found = table.figures(metrics)[()]
     domains: dict[str, list[dict]] = {}
     for metric in metrics:
-        domains.setdefault(metric.domain, []).append(_card(found[metric.code], selection))
+        domains.setdefault(metric.domain, []).append(_card(found[metric.code], table.selection))
     return list(domains.items())
 
 
-def _trends(selection: Selection, source) -> list[dict]:
+def _trends(table: Table) -> list[dict]:
+    selection = table.selection
     charts = []
     months = selection.period.months()
     for title, count_code, rate_codes in TRENDS:
-        codes = [c for c in [count_code, *rate_codes] if c in registry]
-        if not codes:
+        metrics = [registry.get(c) for c in [count_code, *rate_codes] if c in registry]
+        if not metrics:
             continue
-        metrics = [registry.get(c) for c in codes]
-        found = compute.figures(
-            metrics,
-            units=selection.units,
-            start=selection.period.start,
-            end=selection.period.end,
-            by=("month",),
-            source=source,
-        )
+        found = table.figures(metrics, keep=("month",))
         series = []
         for metric in metrics:
             points = []
@@ -127,13 +142,12 @@ def _trends(selection: Selection, source) -> list[dict]:
                     metric, 0, 0 if metric.is_rate else None
                 )
                 month = periods.month(first.year, first.month)
+                in_month = Selection(selection.units, selection.unit, selection.subtree, month)
                 points.append(
                     {
                         "value": None if figure.value is None else float(figure.value),
                         "text": figure.text,
-                        "url": Selection(
-                            selection.units, selection.unit, selection.subtree, month
-                        ).records_url(metric),
+                        "url": in_month.records_url(metric),
                     }
                 )
             series.append({"name": metric.name, "rate": metric.is_rate, "points": points})
@@ -172,16 +186,10 @@ def _mix(selection: Selection, source) -> dict | None:
     return {"title": f"{metric.name}（按{metric.dimension_label}）", "slices": slices}
 
 
-def _league(selection: Selection, source, code: str) -> dict:
+def _league(table: Table, code: str) -> dict:
+    selection = table.selection
     metric = registry.get(code)
-    found = compute.figures(
-        [metric],
-        units=selection.units,
-        start=selection.period.start,
-        end=selection.period.end,
-        by=("unit",),
-        source=source,
-    )
+    found = table.figures([metric], keep=("unit",))
     units = Unit.objects.in_bulk([key[0] for key in found])
     rows = []
     for (unit_id,), per in found.items():
@@ -210,23 +218,16 @@ def _league(selection: Selection, source, code: str) -> dict:
     return {"metric": metric, "ranked": ranked, "unranked": unranked}
 
 
-def _heat(selection: Selection, source) -> dict | None:
+def _heat(table: Table) -> dict | None:
     if HEAT not in registry:
         return None
     metric = registry.get(HEAT)
-    months = selection.period.months()
-    found = compute.figures(
-        [metric],
-        units=selection.units,
-        start=selection.period.start,
-        end=selection.period.end,
-        by=("unit", "month"),
-        source=source,
-    )
+    months = table.selection.period.months()
+    found = table.figures([metric], keep=("unit", "month"))
     totals: dict[int, int] = {}
     for (unit_id, _), per in found.items():
         totals[unit_id] = totals.get(unit_id, 0) + per[metric.code].numerator
-    unit_ids = [u for u, n in sorted(totals.items(), key=lambda item: item[1]) if n][-30:]
+    unit_ids = [u for u, n in sorted(totals.items(), key=lambda item: item[1]) if n][-HEAT_UNITS:]
     units = Unit.objects.in_bulk(unit_ids)
     cells = []
     for (unit_id, first), per in found.items():
@@ -243,7 +244,7 @@ def _heat(selection: Selection, source) -> dict | None:
             }
         )
     return {
-        "title": f"{metric.name}：按单位和收到月份",
+        "title": f"{metric.name}：按单位和收到月份（最多的{HEAT_UNITS}个单位）",
         "months": [f"{m.month}月" for m in months],
         "units": [units[u].short_name or units[u].name for u in unit_ids],
         "cells": cells,
@@ -262,19 +263,16 @@ def cockpit(request):
     code = request.GET.get("rank", DEFAULT_RANKING)
     if code not in registry or not registry.get(code).is_rate:
         code = DEFAULT_RANKING if DEFAULT_RANKING in registry else registry.all()[0].code
-    charts = {
-        "trends": _trends(selection, source),
-        "mix": _mix(selection, source),
-        "heat": _heat(selection, source),
-    }
+    table = Table.of(selection, source)
+    charts = {"trends": _trends(table), "mix": _mix(selection, source), "heat": _heat(table)}
     return render(
         request,
         "metrics/cockpit.html",
         {
             "selection": selection,
             "source": source,
-            "domains": _cards(selection, source),
-            "league": _league(selection, source, code),
+            "domains": _cards(table),
+            "league": _league(table, code),
             "rankable": [m for m in registry.all() if m.is_rate],
             "charts": charts,
             "units": _unit_choices(request),
@@ -287,6 +285,7 @@ def unit_page(request, pk: int):
     unit = get_object_or_404(Unit, pk=pk)
     selection = _selection(request, unit=unit)
     source = compute.source_now()
+    table = Table.of(selection, source)
     return render(
         request,
         "metrics/unit.html",
@@ -294,8 +293,8 @@ def unit_page(request, pk: int):
             "selection": selection,
             "unit": unit,
             "source": source,
-            "domains": _cards(selection, source),
-            "charts": {"trends": _trends(selection, source)},
+            "domains": _cards(table),
+            "charts": {"trends": _trends(table)},
             "children": unit.children.order_by("sort_order", "id"),
         },
     )

@@ -248,3 +248,32 @@ def test_a_bulk_load_enqueues_a_rollup_from_its_first_day(django_capture_on_comm
 
     latest = RollupRun.objects.order_by("-started_at", "-id").first()
     assert latest.since == date(2024, 5, 1) and latest.finished_at is not None
+
+
+def test_the_show_command_prints_a_figure_with_its_counts():
+    from io import StringIO
+
+    world = build_world(random.Random(9))
+    out = StringIO()
+    call_command(
+        "metrics",
+        "show",
+        "hotline.ontime_rate",
+        "--period",
+        "2024",
+        "--unit",
+        str(world.township.pk),
+        "--subtree",
+        stdout=out,
+    )
+
+    expected = compute.figure(
+        registry.get("hotline.ontime_rate"),
+        units=compute.subtree(world.township.path),
+        start=date(2024, 1, 1),
+        end=date(2024, 12, 31),
+    )
+    assert (
+        out.getvalue().strip()
+        == f"按时办结率 2024年：{expected.text}（{expected.numerator}/{expected.denominator}）"
+    )
