@@ -1,10 +1,12 @@
 """人民调解 on the case engine: intake with its sources and parties, sessions, outcomes, 司法确认."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fazhi.cases import services as case_services
 from fazhi.cases.models import Case
@@ -327,3 +329,17 @@ def test_settlement_figures_by_committee_and_area_trace_to_their_cases(
     assert [row.label for row in selectors.figures(other_handler, dates=year)[0]] == [
         "胜利路街道人民调解委员会"
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(effective=st.dates(min_value=date(2016, 1, 1), max_value=date(2025, 11, 30)))
+def test_the_confirmation_deadline_is_the_first_working_day_from_the_thirtieth_day(effective):
+    from fazhi.core.calendar import get_calendar
+
+    calendar = get_calendar()
+    deadline = services.confirmation_deadline(effective)
+    thirtieth = effective + timedelta(days=30)
+    assert deadline >= thirtieth and calendar.is_workday(deadline)
+    assert all(
+        not calendar.is_workday(thirtieth + timedelta(days=n)) for n in range((deadline - thirtieth).days)
+    )
