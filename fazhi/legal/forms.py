@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from fazhi.cases.permissions import HANDLING_ROLES
 from fazhi.legal import catalogue
 from fazhi.legal.models import (
     ActCategory,
@@ -18,7 +19,7 @@ from fazhi.legal.models import (
     Procedure,
     Reconsideration,
 )
-from fazhi.org.models import Unit
+from fazhi.org.models import Unit, User
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(
@@ -132,8 +133,19 @@ class SuspendForm(StyledForm):
 
 
 class ExtendForm(StyledForm):
+    requested_by = forms.ModelChoiceField(label="申请人（承办人员）", queryset=User.objects.none())
     period = forms.CharField(label="延长", initial="30d", max_length=12, help_text="最多30日，如 30d")
     reason = forms.CharField(label="理由", max_length=300)
+
+    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            # the clerks of the reconsideration body, who ask for the extension the approver grants
+            self.fields["requested_by"].queryset = User.objects.filter(
+                memberships__unit=unit,
+                memberships__role__in=list(HANDLING_ROLES),
+                memberships__is_active=True,
+            ).distinct()
 
 
 class SwitchForm(StyledForm):

@@ -238,7 +238,9 @@ def _reconsideration_context(request, rec: Reconsideration) -> dict:
         "reject_form": forms.RejectForm(),
         "hearing_form": forms.HearingForm(),
         "suspend_form": forms.SuspendForm(),
-        "extend_form": forms.ExtendForm(),
+        "extend_form": forms.ExtendForm(
+            unit=case.handling_unit, initial={"requested_by": case.created_by_id}
+        ),
         "switch_form": forms.SwitchForm(),
         "decide_form": forms.DecideForm(),
         "follow_up_form": forms.FollowUpForm(initial={"addressee": rec.respondent_id}),
@@ -326,7 +328,7 @@ def _perform_reconsideration(request, rec: Reconsideration, action: str, d: dict
         services.reconsideration_extend(
             reconsideration=rec,
             actor=user,
-            requested_by=rec.case.created_by or user,
+            requested_by=d["requested_by"],
             period=d["period"].strip(),
             reason=d["reason"],
         )
@@ -390,7 +392,10 @@ def reconsideration_action(request, pk: int, action: str):
     if action not in RECONSIDERATION_FORMS:
         raise PermissionDenied("不支持的操作。")
     form_class = RECONSIDERATION_FORMS[action]
-    form = form_class(request.POST) if form_class else None
+    if form_class is forms.ExtendForm:
+        form = form_class(request.POST, unit=rec.case.handling_unit)
+    else:
+        form = form_class(request.POST) if form_class else None
     if form_class is forms.DocumentDraftForm:
         form.fields["kind"].choices = DocumentKind.choices
     if form is None or form.is_valid():

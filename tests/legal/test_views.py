@@ -4,6 +4,8 @@ import io
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -11,6 +13,7 @@ from fazhi.cases.models import Case
 from fazhi.legal import services
 from fazhi.legal.models import DocumentKind, LegalDocument, Outcome, Reconsideration
 from fazhi.org.models import Role
+from tests.cases.factories import at
 from tests.legal.factories import accepted, apply, decided, sue
 from tests.org.factories import PASSWORD, UserFactory, user_with_role
 
@@ -160,7 +163,11 @@ def test_the_clerk_runs_a_case_from_application_to_decision(
             "notice_sent_on": "2024-11-04",
         },
     )
-    act("extend", {"period": "30d", "reason": "案情复杂，需要进一步调查"}, user=approver)
+    act(
+        "extend",
+        {"requested_by": clerk.pk, "period": "30d", "reason": "案情复杂，需要进一步调查"},
+        user=approver,
+    )
     assert rec.case.due_date == date(2025, 1, 14)
     act("draft", {"kind": DocumentKind.ACCEPTANCE_NOTICE})
     act(
@@ -327,3 +334,87 @@ def test_the_register_exports_without_personal_data(client, rec, clerk):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == rec.case.number and rows[1][4] == "李**"
     assert "379902198003071234" not in str(rows)
+
+
+# --- the four cases for the remaining endpoints ---------------------------------------------------------
+
+
+@pytest.fixture
+def issued(clerk, body, urban, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    rec = accepted(clerk, body, urban)
+    draft = services.document_draft(case=rec.case, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=clerk)
+    return services.document_issue(document=draft, actor=clerk, issued_on=date(2024, 10, 9))
+
+
+def test_an_issued_document_downloads_for_the_parties_only(client, issued, clerk, urban_handler, outsider):
+    url = reverse("legal:document_download", args=[issued.pk])
+    assert client.get(url).status_code == 302
+    assert login(client, UserFactory()).get(url).status_code == 404
+    client.logout()
+    assert login(client, outsider).get(url).status_code == 404
+    client.logout()
+    assert login(client, urban_handler).get(url).status_code == 200  # served on the respondent
+    client.logout()
+    assert login(client, clerk).get(url).status_code == 200
+
+
+def test_issuing_follows_the_scope(client, clerk, body, urban, urban_handler, outsider, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    rec = accepted(clerk, body, urban)
+    draft = services.document_draft(case=rec.case, kind=DocumentKind.ANSWER_NOTICE, actor=clerk)
+    url = reverse("legal:document_issue", args=[draft.pk])
+    data = {"issued_on": "2024-10-10"}
+    assert client.post(url, data).status_code == 302 and not LegalDocument.objects.get().number
+    assert login(client, UserFactory()).post(url, data).status_code == 404
+    client.logout()
+    assert login(client, outsider).post(url, data).status_code == 404
+    client.logout()
+    assert login(client, urban_handler).post(url, data).status_code == 403
+    client.logout()
+    assert login(client, clerk).post(url, data).status_code == 302
+    assert LegalDocument.objects.get().number == "明政复答字〔2024〕1号"
+
+
+@pytest.mark.parametrize("kind", ["reconsiderations", "lawsuits", "hearings"])
+def test_import_pages_follow_the_permission_cases(client, clerk, urban_handler, kind):
+    url = reverse("legal:import", args=[kind])
+    assert client.get(url).status_code == 302
+    assert login(client, UserFactory()).get(url).status_code == 403
+    client.logout()
+    permitted = clerk if kind == "reconsiderations" else urban_handler
+    assert login(client, permitted).get(url).status_code == 200
+
+
+def test_figure_records_need_a_role(client):
+    url = reverse("legal:figure_records")
+    assert client.get(url).status_code == 302
+    assert login(client, UserFactory()).get(url).status_code == 403
+
+
+def test_the_register_reads_in_a_fixed_number_of_queries(client, clerk, body, urban):
+    apply(clerk, body, urban)
+    login(client, clerk)
+    url = reverse("legal:reconsideration_list")
+    client.get(url)  # warm the calendar and the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(4):
+        apply(clerk, body, urban, received_at=at(2024, 10, 8 + n))
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    assert len(five) == len(one)
+
+
+def test_the_litigation_list_reads_in_a_fixed_number_of_queries(client, urban, urban_handler):
+    sue(urban_handler, urban)
+    login(client, urban_handler)
+    url = reverse("legal:lawsuit_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        sue(urban_handler, urban)
+    with CaptureQueriesContext(connection) as four:
+        client.get(url)
+    assert len(four) == len(one)
