@@ -1,14 +1,17 @@
 """行政复议 on the case engine: every statutory period on the real 2024–2025 calendar."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fazhi.cases.models import Case, Notice
 from fazhi.cases.selectors import clock_of
+from fazhi.core.calendar import get_calendar
 from fazhi.core.deadlines import ClockState
 from fazhi.core.models import AuditEvent
 from fazhi.legal import services
@@ -574,3 +577,27 @@ def test_only_the_system_administrator_registers_a_reconsideration_body(clerk, j
         services.reconsideration_body_create(
             actor=sysadmin, unit=urban, authority=government, document_prefix="明城复"
         )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(min_value=date(2024, 1, 1), max_value=date(2025, 9, 30)), simple=st.booleans())
+def test_every_acceptance_day_gives_the_statutory_periods(clerk, body, urban, day, simple):
+    """Whatever the day: the review is 5 working days, the copy 7 (3) and the decision 60 (30)
+    calendar days from acceptance, ending on a working day."""
+    calendar = get_calendar()
+    rec = apply(
+        clerk, body, urban, received_at=at(day.year, day.month, day.day), act_date=None, known_on=None
+    )
+    assert rec.review_due == calendar.roll_forward(calendar.add_workdays(day, 5))
+    services.reconsideration_accept(
+        reconsideration=rec,
+        actor=clerk,
+        accepted_on=rec.review_due,
+        procedure="simple" if simple else "normal",
+        simple_ground="warning" if simple else "",
+    )
+    accepted_on = rec.review_due
+    decision = accepted_on + timedelta(days=30 if simple else 60)
+    assert rec.case.due_date == calendar.roll_forward(decision)
+    assert calendar.is_workday(rec.case.due_date)
+    assert rec.copy_due == calendar.add_workdays(accepted_on, 3 if simple else 7)
