@@ -40,6 +40,7 @@ from fazhi.hotline.models import (
     Callback,
     Category,
     Disposition,
+    HandlingLimit,
     ReopenRequest,
     Reply,
     Ticket,
@@ -223,6 +224,7 @@ class _Clock:
         self.by_code = {s.code: s for s in self.stages}
         self._memo: dict[tuple[date, str], date] = {}
         self._limits: dict[tuple[int, str], object] = {}
+        self._any_limit = HandlingLimit.objects.exists()  # most installations start without local limits
 
     def due(self, start: date, period: str) -> date:
         key = (start, period)
@@ -234,6 +236,8 @@ class _Clock:
 
     def limit(self, category: Category, request_type: str):
         key = (category.pk, request_type)
+        if not self._any_limit:
+            return None
         if key not in self._limits:
             self._limits[key] = services.handling_limit_for(category, request_type)
         return self._limits[key]

@@ -4,6 +4,8 @@ A dispatched request is visible exactly when its case is (`cases_visible_to`); a
 no case (handled by guidance, or merged at intake) is visible to the centre that took it.
 """
 
+import re
+
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -16,6 +18,7 @@ from fazhi.org.models import Region, User
 from fazhi.org.permissions import unit_scope
 
 OPEN_STATUSES = (Case.Status.OPEN, Case.Status.SUSPENDED)
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -70,9 +73,12 @@ def tickets_list(user: User, *, state: str = "", q: str = "") -> QuerySet[Ticket
     elif state == "guidance":
         tickets = tickets.filter(case__isnull=True)
     if q:
-        tickets = tickets.filter(
-            Q(case__number__icontains=q) | Q(tracking_code=q.upper()) | Q(content__icontains=q)
-        )
+        # Chinese words are looked for in the request text alone, where the trigram index serves
+        # them (ADR 0008); numbers and codes are also matched against case numbers and tracking codes.
+        found = Q(content__icontains=q)
+        if not CJK.search(q):
+            found |= Q(case__number__icontains=q) | Q(tracking_code=q.upper())
+        tickets = tickets.filter(found)
     return tickets.order_by("case__due_date", "-received_at", "id")
 
 

@@ -6,7 +6,8 @@ from django.db import migrations, models, transaction
 
 
 def content_search_index(apps, schema_editor):
-    """Search in request text (icontains) through a pg_trgm GIN index on PostgreSQL (ADR 0008).
+    """Search in request text through a pg_trgm GIN index on PostgreSQL (ADR 0008). The index is on
+    UPPER(content) because that is what Django's `icontains` compares.
 
     pg_trgm is a trusted extension (PostgreSQL 13+); where it cannot be created the search still
     works, by scanning."""
@@ -18,7 +19,8 @@ def content_search_index(apps, schema_editor):
     except Exception:
         return
     schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS hotline_ticket_content_trgm ON hotline_ticket USING gin (content gin_trgm_ops)"
+        "CREATE INDEX IF NOT EXISTS hotline_ticket_content_trgm ON hotline_ticket "
+        "USING gin (UPPER(content) gin_trgm_ops)"
     )
 
 
@@ -28,54 +30,100 @@ def drop_content_search_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hotline', '0004_load_escalation_rules'),
-        ('org', '0002_unit_status_note'),
+        ("hotline", "0004_load_escalation_rules"),
+        ("org", "0002_unit_status_note"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoryImport',
+            name="HistoryImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content', models.BinaryField(verbose_name='原始文件')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('status', models.CharField(choices=[('done', '已导入'), ('refused', '未导入（有错误）')], max_length=10, verbose_name='结果')),
-                ('rows', models.PositiveIntegerField(default=0, verbose_name='数据行数')),
-                ('tickets', models.PositiveIntegerField(default=0, verbose_name='导入工单数')),
-                ('first_number', models.CharField(blank=True, max_length=40, verbose_name='首个编号')),
-                ('last_number', models.CharField(blank=True, max_length=40, verbose_name='末个编号')),
-                ('errors', models.JSONField(blank=True, default=list, help_text='行号、列、值、违反的规则', verbose_name='错误')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='受理中心')),
-                ('imported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content", models.BinaryField(verbose_name="原始文件")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("done", "已导入"), ("refused", "未导入（有错误）")],
+                        max_length=10,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("rows", models.PositiveIntegerField(default=0, verbose_name="数据行数")),
+                ("tickets", models.PositiveIntegerField(default=0, verbose_name="导入工单数")),
+                ("first_number", models.CharField(blank=True, max_length=40, verbose_name="首个编号")),
+                ("last_number", models.CharField(blank=True, max_length=40, verbose_name="末个编号")),
+                (
+                    "errors",
+                    models.JSONField(
+                        blank=True, default=list, help_text="行号、列、值、违反的规则", verbose_name="错误"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="受理中心",
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '历史诉求导入',
-                'verbose_name_plural': '历史诉求导入',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "历史诉求导入",
+                "verbose_name_plural": "历史诉求导入",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Open311Client',
+            name="Open311Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='接入方名称')),
-                ('prefix', models.CharField(db_index=True, max_length=12, verbose_name='密钥前缀')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='密钥摘要')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
-                ('operator', models.ForeignKey(help_text='以其名义登记诉求的12345话务员账号', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="接入方名称")),
+                ("prefix", models.CharField(db_index=True, max_length=12, verbose_name="密钥前缀")),
+                ("digest", models.CharField(max_length=64, unique=True, verbose_name="密钥摘要")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="最近使用")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="吊销时间")),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        help_text="以其名义登记诉求的12345话务员账号",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 接入方',
-                'verbose_name_plural': 'Open311 接入方',
-                'ordering': ['name', 'id'],
+                "verbose_name": "Open311 接入方",
+                "verbose_name_plural": "Open311 接入方",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.RunPython(content_search_index, drop_content_search_index),
