@@ -2,12 +2,13 @@
 figures with drill-down, and XLSX import/export. Views parse, call one service or selector, render."""
 
 from datetime import date
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from fazhi.legal.models import (
     LegalDocument,
     Outcome,
     Reconsideration,
+    ReconsiderationBody,
     Result,
 )
 from fazhi.org.models import Unit
@@ -65,14 +67,8 @@ def _int(value) -> int | None:
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 # --- home -----------------------------------------------------------------------------------------------
@@ -156,8 +152,6 @@ def reconsideration_new(request):
     bodies = permissions.bodies_of(request.user)
     if not bodies:
         raise PermissionDenied("只有行政复议机构的承办人员可以登记行政复议申请。")
-    from fazhi.legal.models import ReconsiderationBody
-
     queryset = ReconsiderationBody.objects.filter(pk__in=[b.pk for b in bodies])
     form = forms.ReconsiderationForm(request.POST or None, bodies=queryset, initial={"body": bodies[0].pk})
     if request.method == "POST" and form.is_valid():
@@ -425,8 +419,6 @@ def _document_for(user, pk: int) -> LegalDocument:
         return document
     if visible_recs.filter(follow_ups__case=document.case_id).exists():
         return document
-    from django.http import Http404
-
     raise Http404("文书不存在或您无权查看。")
 
 
@@ -486,8 +478,6 @@ def document_issue(request, pk: int):
 def document_download(request, pk: int):
     document = _document_for(request.user, pk)
     if document.attachment is None:
-        from django.http import Http404
-
         raise Http404("文书尚未签发。")
     return FileResponse(
         document.attachment.file.open("rb"), as_attachment=True, filename=document.attachment.name
@@ -836,8 +826,6 @@ def figure_records(request):
 @login_required
 def import_records(request, kind: str):
     if kind not in xlsx.SHEETS:
-        from django.http import Http404
-
         raise Http404("没有该登记簿。")
     if not xlsx.can_import(request.user, kind):
         raise PermissionDenied(xlsx.IMPORT_DENIED[kind])
