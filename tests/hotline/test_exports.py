@@ -156,3 +156,15 @@ def test_another_units_handler_does_not_get_these_requests(client, worked, city)
     body = b"".join(response.streaming_content).decode()
     assert response.status_code == 200
     assert ticket.case.number not in body and secret.case.number not in body
+
+
+def test_the_search_finds_chinese_words_in_the_text_and_numbers_and_codes(operator, worked):
+    ticket, secret, elsewhere = worked
+
+    def found(q):
+        return [row[0] for row, _t in exports.export_rows(operator, q=q)]
+
+    assert found("大坑") == [ticket.case.number]
+    assert found(ticket.case.number) == [ticket.case.number]
+    assert found(elsewhere.tracking_code.lower()) == [elsewhere.case.number]
+    assert found("12345-") and found("不存在的说法") == []
