@@ -7,6 +7,7 @@ no case (handled by guidance, or merged at intake) is visible to the centre that
 import re
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.query import EmptyQuerySet
 from django.http import Http404
 
 from fazhi.cases.models import Case
@@ -22,7 +23,11 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
-    visible = Q(case__in=cases_visible_to(user).values("pk"))
+    cases = cases_visible_to(user)
+    # Every case (scope all, confidential ones included): no semi-join over the whole case table,
+    # so the centre's lists stay flat as the history grows (docs/performance.md, 12345 hotline).
+    every_case = not cases.query.where and cases.model is Case and not isinstance(cases, EmptyQuerySet)
+    visible = Q(case__isnull=False) if every_case else Q(case__in=cases.values("pk"))
     centre_scope = unit_scope(user, DISPATCH_ROLES)
     if not centre_scope.empty:
         caseless = Q(case__isnull=True) & centre_scope.q("centre")
@@ -62,7 +67,7 @@ def ticket_by_tracking_code(code: str) -> Ticket | None:
 
 
 def tickets_list(user: User, *, state: str = "", q: str = "") -> QuerySet[Ticket]:
-    """The list a unit or the centre works from, soonest deadline first."""
+    """The list a unit or the centre works from: open requests soonest deadline first, the rest newest first."""
     tickets = _with_related(tickets_visible_to(user))
     if state == "unsigned":
         tickets = tickets.filter(case__status__in=OPEN_STATUSES, signed_at__isnull=True)
@@ -79,7 +84,11 @@ def tickets_list(user: User, *, state: str = "", q: str = "") -> QuerySet[Ticket
         if not CJK.search(q):
             found |= Q(case__number__icontains=q) | Q(tracking_code=q.upper())
         tickets = tickets.filter(found)
-    return tickets.order_by("case__due_date", "-received_at", "id")
+    if state in ("unsigned", "handling"):
+        return tickets.order_by("case__due_date", "-received_at", "id")
+    # Lists that hold the history: newest first, from the received_at index; sorting years of
+    # closed requests by their old deadlines would rescan them all on every page.
+    return tickets.order_by("-received_at", "-id")
 
 
 def tickets_by_caller(user: User, phone: str, *, limit: int = 10) -> list[Ticket]:
