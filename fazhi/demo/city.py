@@ -37,6 +37,7 @@ from fazhi.mediation import demo as mediation_demo
 from fazhi.org import services as org
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.validators import credit_code_check_char
+from fazhi.portal import demo as portal_demo
 from fazhi.suggestions import demo as suggestions_demo
 
 
@@ -351,6 +352,7 @@ class _Builder:
         suggestions_demo.build(self)
         mediation_demo.build(self)
         legal_demo.build(self)
+        portal_demo.build(self)
         cases.reminders_sweep(today=self.today)
         self.step()
 
