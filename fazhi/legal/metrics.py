@@ -8,13 +8,14 @@ attributed to the respondent (被申请人) and lawsuits to the defendant, so a 
 Which outcomes count as 纠错 or 调撤, the 纠错率 denominator and the win/loss mapping are local
 settings (`FigureSettings`, `JudgmentType`): a change to them redoes every day's rollup.
 
-平均审理天数 is a mean, not a count or a ratio of counts, so it is shown on the 复议应诉 pages only.
+平均审理天数 is a mean: the registry's `total` measure adds up each concluded case's calendar days
+from acceptance to decision, and the metric divides it by the 审结数 with `scale=1`.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Func, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from fazhi.cases.models import Case
@@ -68,6 +69,29 @@ class PairWatch:
             .annotate(_d=local_date("hearing__held_at"))
             .values_list("_d", flat=True)
             .distinct()
+        )
+
+
+class DaysBetween(Func):
+    """Calendar days from one date column to a later one, as an integer (NULL if either is)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def __init__(self, first, last, **extra):
+        super().__init__(last, first, **extra)  # SQL: last - first
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL: date - date is an integer number of days
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
         )
 
 
@@ -227,6 +251,42 @@ for _definition in selectors.reconsideration_definitions(FigureSettings(**catalo
         ),
         higher_is_better=_definition.code not in ("upheld_rate", "rejected_rate"),
     )
+
+HANDLING_DAYS = Measure(
+    code="legal.reconsideration.handling_days",
+    name="审理天数合计",
+    model=Reconsideration,
+    anchor=selectors.CLOSED_AT,
+    unit="respondent_id",
+    dimension="act_category",
+    visible=_visible_reconsiderations,
+    where=selectors.CONCLUDED & Q(accepted_on__isnull=False),
+    annotate=selectors.reconsideration_facts,
+    watches=RECONSIDERATION_WATCHES,
+    prepare=_reconsideration_list,
+    describe=_reconsideration_row,
+    total=DaysBetween("accepted_on", "decided_on"),
+)
+register(
+    Metric(
+        code="legal.reconsideration.average_days",
+        name=selectors.AVERAGE_DAYS.name,
+        domain=RECONSIDERATION_DOMAIN,
+        definition=selectors.AVERAGE_DAYS.definition,
+        numerator=(HANDLING_DAYS,),
+        denominator=(MEASURES[selectors.R + "concluded"],),
+        numerator_text="审理天数合计：各审结案件自受理之日至决定之日的自然日数之和",
+        denominator_text="审结数",
+        exclusions="未经受理而结束的申请不计入；中止期间不扣除（自然日）。",
+        precision=1,
+        min_sample=MIN_SAMPLE,
+        higher_is_better=False,
+        dimension_label="行为类别",
+        dimension_names=_categories,
+        scale=1,
+        value_unit="天",
+    )
+)
 
 _LITIGATION_EXCLUSIONS = {
     "loss_rate": "已上诉的裁判不计入（以上诉审结果计）；尚未登记裁判结果的不计入。",

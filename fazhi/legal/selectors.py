@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -44,6 +45,7 @@ from fazhi.legal.models import (
     Reconsideration,
     Result,
 )
+from fazhi.metrics import formatting
 from fazhi.org.models import Region, Unit, User
 from fazhi.org.permissions import CASEWORK_ROLES, unit_scope
 
@@ -611,13 +613,13 @@ def litigation_definitions(*, mapping: str = "") -> list[Definition]:
 class Figure:
     numerator: int = 0
     denominator: int | None = None
-    value: float | None = None
+    value: Decimal | int | None = None  # a rate or mean: Decimal, one place; a count: int
 
     @property
     def shown(self) -> str:
         if self.value is None:
             return "—"
-        return f"{self.value:.1f}" if isinstance(self.value, float) else str(self.value)
+        return f"{self.value:.1f}" if isinstance(self.value, Decimal) else str(self.value)
 
 
 @dataclass
@@ -687,9 +689,8 @@ def _rows(
             numerator = sum(counted[c].get(k, 0) for c in d.numerator for k in members)
             if d.is_rate:
                 denominator = sum(counted[c].get(k, 0) for c in d.denominator for k in members)
-                figures[d.code] = Figure(
-                    numerator, denominator, round(numerator * 100 / denominator, 1) if denominator else None
-                )
+                # rounded half up like the registry, so both show the same figure
+                figures[d.code] = Figure(numerator, denominator, formatting.rate(numerator, denominator, 1))
             else:
                 figures[d.code] = Figure(numerator, None, numerator)
         rows.append(FigureRow(key, label, figures))
@@ -725,9 +726,7 @@ def reconsideration_figures(user: User, *, start: date, end: date, group: str = 
     for row in rows:
         concluded = row.figures["concluded"].numerator
         total = days.get(row.key, 0)
-        row.figures["average_days"] = Figure(
-            total, concluded, round(total / concluded, 1) if concluded else None
-        )
+        row.figures["average_days"] = Figure(total, concluded, formatting.rate(total, concluded, 1, scale=1))
     return sorted(rows, key=lambda r: (-r.figures["received"].numerator, r.label))
 
 

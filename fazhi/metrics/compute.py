@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -89,11 +89,18 @@ class Figure:
     def value(self) -> Decimal | int | None:
         if not self.metric.is_rate:
             return self.numerator
-        return formatting.rate(self.numerator, self.denominator or 0, self.metric.precision)
+        return formatting.rate(
+            self.numerator, self.denominator or 0, self.metric.precision, self.metric.scale
+        )
 
     @property
     def text(self) -> str:
-        return formatting.value_text(self.value, is_rate=self.metric.is_rate, precision=self.metric.precision)
+        return formatting.value_text(
+            self.value,
+            is_rate=self.metric.is_rate,
+            precision=self.metric.precision,
+            unit=self.metric.unit_label,
+        )
 
     @property
     def sample(self) -> int:
@@ -184,15 +191,15 @@ def counts(
             continue
         rows = measure.rows(start=first, end=end, units=units, dimension=dimension, today=today)
         if not by:
-            n = rows.order_by().count()
+            n = rows.order_by().aggregate(n=measure.aggregate())["n"]
             if n:
                 found[measure.code][()] += n
             continue
         if "month" in by:
             rows = rows.annotate(_month=TruncMonth("_day"))
         names = [_RAW_KEYS[g] for g in by]
-        for row in rows.values(*names).annotate(n=Count("pk")).order_by():
-            found[measure.code][_key(row, by, _RAW_KEYS)] += row["n"]
+        for row in rows.values(*names).annotate(n=measure.aggregate()).order_by():
+            found[measure.code][_key(row, by, _RAW_KEYS)] += row["n"] or 0
     return found
 
 

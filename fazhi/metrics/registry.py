@@ -1,9 +1,11 @@
 """The registry of indicators: every published figure is defined here once.
 
 A `Measure` is a count of records: which rows of which model, on which day (the anchor), for
-which unit and in which dimension (case type, hotline category). A `Metric` is what people read:
-a count (one measure) or a rate (numerator measures ÷ denominator measures, in per cent), with
-its Chinese name, its written definition (口径) and the precision it is shown at.
+which unit and in which dimension (case type, hotline category) — or, with `total`, the sum of a
+whole-number value over those rows (e.g. handling days). A `Metric` is what people read: a count
+(one measure) or a rate (numerator measures ÷ denominator measures, in per cent; with `scale=1`
+a mean such as 平均审理天数), with its Chinese name, its written definition (口径) and the precision
+it is shown at.
 
 Domain apps register their metrics in their own `metrics.py` (loaded at start-up by
 `MetricsConfig.ready`); dashboards, reports, assessment and the API read figures through
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import F, Model, Q, QuerySet, Subquery
+from django.db.models import Count, F, Model, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -135,6 +137,11 @@ class Measure:
     watches: tuple[Watch | CalendarWatch, ...] = ()
     prepare: Callable[[QuerySet], QuerySet] | None = None
     describe: Callable[[Model], RecordRow] = _plain_row
+    total: str | Combinable | None = None
+
+    def aggregate(self):
+        """What a group of rows adds up to: their number, or the sum of `total`."""
+        return Sum("_value") if self.total is not None else Count("pk")
 
     def rows(
         self,
@@ -176,6 +183,8 @@ class Measure:
         if self.annotate is not None:
             rows = rows.annotate(**self.annotate())
         rows = rows.filter(self.where).exclude(_unit=None)
+        if self.total is not None:
+            rows = rows.annotate(_value=_expression(self.total)).exclude(_value=None)
         if self.overdue_on:
             rows = rows.annotate(_due=F(self.overdue_on))
             if today is not None:
@@ -191,7 +200,8 @@ class Measure:
 class Metric:
     """An indicator as people read it, with its 口径 written out.
 
-    A rate is Σ numerator ÷ Σ denominator × 100, rounded half up to `precision` places; a count
+    A rate is Σ numerator ÷ Σ denominator × `scale` (100: per cent; 1: a mean, the numerator
+    then a `total` measure, shown in `value_unit`), rounded half up to `precision` places; a count
     is Σ numerator. `min_sample` is the smallest denominator (for a count: the count itself) with
     which a unit takes part in a ranking.
     """
@@ -210,18 +220,24 @@ class Metric:
     higher_is_better: bool = True
     dimension_label: str = ""
     dimension_names: Callable[[], dict[str, str]] = dict
+    scale: int = 100
+    value_unit: str = ""
 
     @property
     def is_rate(self) -> bool:
         return bool(self.denominator)
 
     @property
+    def is_mean(self) -> bool:
+        return self.is_rate and self.scale == 1
+
+    @property
     def unit_label(self) -> str:
-        return "%" if self.is_rate else "件"
+        return self.value_unit or ("%" if self.is_rate else "件")
 
     @property
     def kind_label(self) -> str:
-        return "比率" if self.is_rate else "数量"
+        return "平均值" if self.is_mean else "比率" if self.is_rate else "数量"
 
     @property
     def measures(self) -> tuple[Measure, ...]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -54,9 +54,11 @@ def _write(measure: Measure, *, spans: list[tuple[date, date]] | None = None) ->
         keys.append("_dim")
     if measure.overdue_on:
         keys.append("_due")
-    grouped = measure.rows(spans=spans).values(*keys).annotate(n=Count("pk")).order_by()
+    grouped = measure.rows(spans=spans).values(*keys).annotate(n=measure.aggregate()).order_by()
     written, batch = 0, []
     for row in grouped.iterator(chunk_size=BATCH):
+        if not row["n"]:
+            continue  # a sum of zeros (decided on the day of acceptance) adds nothing
         batch.append(
             MetricRollup(
                 measure=measure.code,

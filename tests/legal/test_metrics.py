@@ -105,3 +105,36 @@ def test_rollups_equal_raw_rows_and_follow_a_change_of_settings(casework):
     assert counts(everywhere) == counts(RAW)
     assert registry_figures(everywhere)[()]["legal.reconsideration.correction_rate"].text == "66.7%"
     assert registry_figures(everywhere)[()]["legal.litigation.loss_rate"].text == "0.0%"
+
+
+def test_average_handling_days_is_a_mean_in_the_registry_from_raw_rows_and_rollups(
+    clerk, body, urban, market
+):
+    # given three decisions: accepted 9 Oct 2024, decided 42, 42 and 43 days later
+    decided(clerk, body, urban, Outcome.ANNULLED, "procedure")
+    decided(clerk, body, urban, Outcome.UPHELD, "lawful")
+    decided(clerk, body, market, Outcome.UPHELD, "lawful", on=date(2024, 11, 21), act_category="information")
+    metric = registry.get("legal.reconsideration.average_days")
+
+    # when the figure is read from raw rows and from the rollups
+    raw = compute.figure(metric, units=compute.EVERYTHING, start=START, end=END, source=RAW)
+    rollup_run()
+    rolled = compute.figure(
+        metric,
+        units=compute.EVERYTHING,
+        start=START,
+        end=END,
+        source=Source(cutoff=date(2100, 1, 1), as_of=timezone.now()),
+    )
+
+    # then both read 127 days over 3 cases, shown as a mean in days, rounded half up
+    assert (raw.numerator, raw.denominator, raw.text) == (127, 3, "42.3天")
+    assert (rolled.numerator, rolled.denominator) == (127, 3)
+    assert metric.unit_label == "天" and metric.kind_label == "平均值" and not metric.higher_is_better
+    by_unit = compute.figures(
+        [metric], units=compute.EVERYTHING, start=START, end=END, by=("unit",), source=RAW
+    )
+    assert by_unit[(market.pk,)][metric.code].text == "43.0天"
+    # and the 复议应诉 page shows the same number
+    total = selectors.reconsideration_figures(clerk, start=START, end=END)[0].figures["average_days"]
+    assert total.shown == "42.3"
