@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,13 @@ class LegalConfig(AppConfig):
     name = "fazhi.legal"
     label = "legal"
     verbose_name = "行政复议与行政应诉"
+
+    def daily_sweep(self, *, today: date | None = None) -> str:
+        """Run by `fazhi sweep`: lapsed acceptance reviews become 视为受理."""
+        from fazhi.legal.services import lapsed_reviews_sweep
+
+        done = lapsed_reviews_sweep(today=today)
+        line = f"视为受理 {done['deemed']} 件。"
+        if done["skipped"]:
+            line += f"{done['skipped']} 件因决定期限超出已载入的工作日历而未处理，请先维护下一年度日历。"
+        return line

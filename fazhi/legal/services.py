@@ -572,7 +572,7 @@ def reconsideration_reject(
 
 def lapsed_reviews_sweep(*, today: date | None = None) -> dict[str, int]:
     """视为受理: every application whose review period ended without a decision is accepted on the
-    last day of that period (Art. 30(2)), by 普通程序. Idempotent; run by `fazhi legal_sweep`."""
+    last day of that period (Art. 30(2)), by 普通程序. Idempotent; run daily by `fazhi sweep` (or `fazhi legal_sweep`)."""
     today = today or _today()
     done = {"deemed": 0, "skipped": 0}
     lapsed = Reconsideration.objects.filter(

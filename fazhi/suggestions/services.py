@@ -361,7 +361,7 @@ def overdue_escalate(*, today: date | None = None) -> dict[str, int]:
 
     A case gets each level at most once per clock (a supervision of that level or higher issued
     since the case was opened, reopened or its clock restarted counts); when several rules hold, the highest level is issued. Run by
-    `fazhi escalate` from a scheduler; idempotent.
+    `fazhi sweep` (or `fazhi suggestions_escalate` by hand); idempotent.
     """
     today = today or _today()
     counts = {"issued": 0, "refused": 0, "beyond_calendar": 0}
