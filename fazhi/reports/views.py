@@ -107,7 +107,7 @@ def _fail(request, exc: ValidationError | PermissionDenied) -> None:
 
 @login_required
 def annual_list(request):
-    if not request.user.memberships.filter(is_active=True).exists():
+    if not has_role(request.user, *permissions.READER_ROLES):
         raise PermissionDenied("只有在岗工作人员可以查看年度报告。")
     reports = selectors.annual_reports_visible_to(request.user).order_by("-year", "unit__path")
     year = request.GET.get("year", "")
