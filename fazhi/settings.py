@@ -183,6 +183,10 @@ FAZHI_SESSION_IDLE_MINUTES = env_int("FAZHI_SESSION_IDLE_MINUTES", 30, minimum=1
 FAZHI_DUE_SOON_WORKDAYS = env_int("FAZHI_DUE_SOON_WORKDAYS", 2)
 # How often a process re-reads the calendar's fingerprint to notice edits made by other processes.
 FAZHI_CALENDAR_RECHECK_SECONDS = env_int("FAZHI_CALENDAR_RECHECK_SECONDS", 5)
+# The daily sweep keeps the calendar this many days ahead of today: years the holiday package
+# lacks are laid out from weekends (暂按周休日) so a six-month deadline plus an extension can be
+# counted; they are recomputed when the State Council's notice is loaded.
+FAZHI_CALENDAR_AHEAD_DAYS = env_int("FAZHI_CALENDAR_AHEAD_DAYS", 400, minimum=1)
 # 12345 hotspots: a street × category cell warns when it has at least this many requests in the
 # window and at least FACTOR times the previous window's count (local practice; adjust here).
 FAZHI_HOTSPOT_MIN_COUNT = env_int("FAZHI_HOTSPOT_MIN_COUNT", 5, minimum=1)

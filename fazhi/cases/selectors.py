@@ -100,6 +100,7 @@ class Clock:
     state: ClockState
     due: date
     remaining_workdays: int | None
+    provisional: bool = False  # counted over days the holiday notice has not confirmed yet
 
     @property
     def label(self) -> str:
@@ -130,7 +131,12 @@ def clock_of(case: Case, *, today: date | None = None) -> Clock:
             if case.due_date >= today
             else -calendar.workdays_between(case.due_date, today)
         )
-    return Clock(state=state, due=case.due_date, remaining_workdays=remaining)
+    return Clock(
+        state=state,
+        due=case.due_date,
+        remaining_workdays=remaining,
+        provisional=state != ClockState.CLOSED and calendar.is_provisional(case.due_date),
+    )
 
 
 def overdue_filter(today: date | None = None) -> Q:

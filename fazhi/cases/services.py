@@ -856,6 +856,51 @@ def cases_follow_reorganisation(*, actor: User, unit: Unit, successor: Unit | No
         )
 
 
+def cases_follow_calendar(*, actor: User | None, first: date, last: date) -> int:
+    """The calendar's change hook: open cases whose clock counts over first..last get their
+    deadlines recomputed, each with a timeline entry, and one audit record for the change.
+
+    Suspended cases are left alone: their deadline is recomputed when they resume.
+    """
+    changed = 0
+    cases = (
+        Case.objects.filter(status=Case.Status.OPEN, start_date__lte=last)
+        .filter(Q(due_date__gte=first) | Q(stage_due_date__gte=first))
+        .select_related("case_type", "stage")
+        .prefetch_related("suspensions", "extensions")
+        .select_for_update(of=("self",))
+    )
+    for case in cases:
+        before_due, before_stage_due = case.due_date, case.stage_due_date
+        case.due_date = case_due(case)
+        if case.stage_id and case.stage_started_on:
+            period = (case.stage_periods or {}).get(case.stage.code) or case.stage.period
+            if period:
+                case.stage_due_date = due_date(
+                    start=case.stage_started_on, period=period, roll_forward=case.case_type.roll_forward
+                )
+        if (case.due_date, case.stage_due_date) == (before_due, before_stage_due):
+            continue
+        case.save(update_fields=["due_date", "stage_due_date", "updated_at"])
+        _log(
+            case,
+            actor=actor,
+            action="deadline_recomputed",
+            note=f"工作日历调整，办理期限由{before_due:%Y-%m-%d}改为{case.due_date:%Y-%m-%d}",
+            due_before=before_due.isoformat(),
+            due=case.due_date.isoformat(),
+        )
+        changed += 1
+    if changed:
+        audit.record(
+            actor=actor,
+            action="cases.deadlines_recomputed",
+            after={"first": first.isoformat(), "last": last.isoformat(), "cases": changed},
+            message=f"工作日历调整（{first:%Y-%m-%d}至{last:%Y-%m-%d}），重新计算{changed}件在办案件的期限",
+        )
+    return changed
+
+
 @transaction.atomic
 def case_reopen(*, case: Case, actor: User, reason: str, period: str = "", to_stage: str = "") -> Case:
     """重办: a closed case goes back to its unit with a new clock counted from today.

@@ -63,10 +63,22 @@ class WorkCalendar:
     last one are holes that no computation may cross.
     """
 
-    __slots__ = ("first", "last", "_base", "_flags", "_cum", "_workdays", "_holes", "_segments")
+    __slots__ = (
+        "first",
+        "last",
+        "_base",
+        "_flags",
+        "_cum",
+        "_workdays",
+        "_holes",
+        "_segments",
+        "_provisional",
+    )
 
-    def __init__(self, days: Any):
+    def __init__(self, days: Any, *, provisional: Any = ()):
         pairs = sorted((d.toordinal(), bool(w)) for d, w in days)
+        # Days laid out from weekends only, before the year's holiday notice was published.
+        self._provisional = sorted(d.toordinal() for d in provisional)
         if not pairs:
             self.first = self.last = None
             self._base = 0
@@ -119,6 +131,16 @@ class WorkCalendar:
 
     def __len__(self) -> int:
         return len(self._flags) - len(self._holes)
+
+    @property
+    def provisional_first(self) -> date | None:
+        """The first day still laid out from weekends only (暂按周休日), if any."""
+        return date.fromordinal(self._provisional[0]) if self._provisional else None
+
+    def is_provisional(self, d: date) -> bool:
+        """Whether a deadline falling on or counted through `d` may still move: the table holds
+        that day only provisionally, pending the State Council's holiday notice for its year."""
+        return bool(self._provisional) and d.toordinal() >= self._provisional[0]
 
     def __repr__(self) -> str:
         return f"<WorkCalendar {self.loaded_label}>"
@@ -246,7 +268,11 @@ def load_calendar() -> WorkCalendar:
     """Read the whole table now, bypassing the cache."""
     from fazhi.core.models import CalendarDay
 
-    return WorkCalendar(CalendarDay.objects.values_list("date", "is_workday").iterator(chunk_size=5000))
+    rows = CalendarDay.objects.values_list("date", "is_workday")
+    provisional = CalendarDay.objects.filter(source=CalendarDay.Source.PROVISIONAL).values_list(
+        "date", flat=True
+    )
+    return WorkCalendar(rows.iterator(chunk_size=5000), provisional=list(provisional))
 
 
 def get_calendar() -> WorkCalendar:

@@ -1,8 +1,8 @@
 """Seed the work calendar from the `chinese_calendar` package (the 国务院办公厅 holiday notices).
 
 Shared by the data migration (historical model) and `fazhi calendar_seed` / `calendar_year_load`.
-Idempotent: statutory rows are brought in line with the package; rows an administrator set by
-hand or by local rule (source local/manual) are never overwritten.
+Idempotent: statutory and provisional (weekends-only) rows are brought in line with the package;
+rows an administrator set by hand or by local rule (source local/manual) are never overwritten.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ HOLIDAY_NAMES = {
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
 
-STATUTORY, WORKDAY, WEEKEND, HOLIDAY, MAKEUP = "statutory", "workday", "weekend", "holiday", "makeup"
+STATUTORY, PROVISIONAL = "statutory", "provisional"
+WORKDAY, WEEKEND, HOLIDAY, MAKEUP = "workday", "weekend", "holiday", "makeup"
 FIELDS = ("is_workday", "kind", "name")
 
 
@@ -93,15 +94,17 @@ def seed_years(model, first: int, last: int) -> SeedResult:
         row = existing.get(d)
         if row is None:
             to_create.append(model(date=d, source=STATUTORY, note="", **wanted))
-        elif row.source != STATUTORY:
+        elif row.source not in (STATUTORY, PROVISIONAL):
             kept += 1
-        elif all(getattr(row, f) == wanted[f] for f in FIELDS):
+        elif row.source == STATUTORY and all(getattr(row, f) == wanted[f] for f in FIELDS):
             unchanged += 1
         else:
+            # A provisional (weekends-only) day is replaced by the notice, even where it agrees.
             for field, value in wanted.items():
                 setattr(row, field, value)
+            row.source, row.note = STATUTORY, ""
             row.updated_at = now  # bulk_update does not touch auto_now fields
             to_update.append(row)
     model.objects.bulk_create(to_create, batch_size=1000)
-    model.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=1000)
+    model.objects.bulk_update(to_update, [*FIELDS, "source", "note", "updated_at"], batch_size=1000)
     return SeedResult(created=len(to_create), updated=len(to_update), unchanged=unchanged, kept=kept)

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_http_methods
 from fazhi.core.calendar import get_calendar
 from fazhi.core.calendar_seed import covered_years
 from fazhi.core.models import CalendarDay
-from fazhi.core.services import calendar_day_set, calendar_year_from_weekends, calendar_year_load
+from fazhi.core.services import (
+    calendar_day_set,
+    calendar_year_confirm,
+    calendar_year_from_weekends,
+    calendar_year_load,
+)
 from fazhi.org.permissions import can_edit_calendar
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -83,9 +88,16 @@ def _months(year: int, rows: dict[date, CalendarDay], today: date) -> list[dict]
                     {
                         "date": d,
                         "row": row,
-                        "css": f"cal-{row.kind}" if row else "cal-missing",
+                        "css": (f"cal-{row.kind}" if row else "cal-missing")
+                        + (
+                            " cal-provisional" if row and row.source == CalendarDay.Source.PROVISIONAL else ""
+                        ),
                         "today": d == today,
-                        "adjusted": bool(row and row.source != CalendarDay.Source.STATUTORY),
+                        "adjusted": bool(
+                            row
+                            and row.source
+                            not in (CalendarDay.Source.STATUTORY, CalendarDay.Source.PROVISIONAL)
+                        ),
                     }
                 )
             weeks.append(cells)
@@ -120,8 +132,10 @@ def _render(request, *, year: int, form: CalendarDayForm | None = None, status: 
             }
         )
     counts = {kind: 0 for kind in CalendarDay.Kind.values}
+    provisional_days = 0
     for row in rows.values():
         counts[row.kind] += 1
+        provisional_days += row.source == CalendarDay.Source.PROVISIONAL
     days_in_year = 366 if pycalendar.isleap(year) else 365
     context = {
         "year": year,
@@ -129,6 +143,7 @@ def _render(request, *, year: int, form: CalendarDayForm | None = None, status: 
         "weekdays": WEEKDAYS,
         "loaded_label": get_calendar().loaded_label,
         "missing_days": days_in_year - len(rows),
+        "provisional_days": provisional_days,
         "counts": counts,
         "kinds": CalendarDay.Kind,
         "editable": editable,
@@ -166,6 +181,14 @@ def calendar_page(request):
                 request,
                 f"已按周休日生成{year}年工作日历草稿（{created}天）。请按国务院办公厅放假通知逐日录入节假日和调休上班日。",
             )
+        return _back(request, year)
+    if request.POST.get("action") == "confirm_year":
+        try:
+            confirmed = calendar_year_confirm(actor=request.user, year=year)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已核定{year}年工作日历（{confirmed}天不再标为暂按周休日）。")
         return _back(request, year)
     if request.POST.get("action") == "load_year":
         try:

@@ -29,6 +29,9 @@ class CalendarDay(models.Model):
         STATUTORY = "statutory", "国务院放假安排"
         LOCAL = "local", "地方规定"
         MANUAL = "manual", "人工调整"
+        # Weekends only, until the State Council publishes that year's holidays (usually in
+        # November); deadlines that cross such days are shown as 暂定 and recomputed on load.
+        PROVISIONAL = "provisional", "暂按周休日"
 
     date = models.DateField("日期", primary_key=True)
     is_workday = models.BooleanField("是否工作日")
