@@ -1,6 +1,7 @@
 from django.urls import path
 
 from fazhi.portal import views
+from fazhi.reports import views as report_views
 
 app_name = "portal"
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("track/rate/", views.rate, name="rate"),
     path("answers/", views.answers, name="answers"),
     path("answers/<int:pk>/", views.answer, name="answer"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<int:pk>/", report_views.public_detail, name="report"),
 ]

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fazhi.hotline import escalation, ratings
 from fazhi.hotline.models import Ticket
 from fazhi.portal import forms, limits, selectors, services, uploads
+from fazhi.reports import selectors as report_selectors
 from fazhi.suggestions import selectors as suggestion_selectors
 
 RECEIPT_SESSION_KEY = "portal_receipts"
 RECEIPTS_KEPT = 5
+HOME_REPORTS = 5
 
 
 def _render(request, template: str, context: dict, status: int = 200):
@@ -28,7 +30,8 @@ def _render(request, template: str, context: dict, status: int = 200):
 @require_GET
 def home(request):
     year, figures = selectors.figures_public()
-    return _render(request, "portal/home.html", {"year": year, "figures": figures})
+    reports = list(report_selectors.annual_reports_published()[:HOME_REPORTS])
+    return _render(request, "portal/home.html", {"year": year, "figures": figures, "reports": reports})
 
 
 # --- 我要反映 -------------------------------------------------------------------------------------------
@@ -265,3 +268,14 @@ def answer(request, pk: int):
     return _render(
         request, "portal/answer.html", {"answer": found, "text": selectors.public_text(found.text)}
     )
+
+
+# --- 法治政府建设年度报告 -----------------------------------------------------------------------------
+
+
+@xframe_options_deny
+@require_GET
+def reports(request):
+    """Published annual reports (the reports app publishes them; its page renders each one)."""
+    page = Paginator(report_selectors.annual_reports_published(), 20).get_page(request.GET.get("page"))
+    return _render(request, "portal/reports.html", {"page": page})
