@@ -75,28 +75,73 @@ def record(
     audit write fails the action with it."""
     meta = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor=user,
-            actor_label=(user.get_username() if user else str(actor or "系统"))[:150],
-            action=action,
-            before=before,
-            after=after,
-            ip=meta.ip,
-            request_id=meta.request_id,
-            success=success,
-            message=message[:500],
-            prev_hash=last or GENESIS,
-            **_target_fields(target),
-        )
-        event.hash = compute_hash(event)
-        event.save()
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_label=(user.get_username() if user else str(actor or "系统"))[:150],
+        action=action,
+        before=before,
+        after=after,
+        ip=meta.ip,
+        request_id=meta.request_id,
+        success=success,
+        message=message[:500],
+        **_target_fields(target),
+    )
+    # No savepoint of its own: an audit write that fails fails the caller's transaction with it.
+    with transaction.atomic(savepoint=False):
+        if not _append_after_own_head(event):
+            _append(event)
     return event
+
+
+def _append(event: AuditEvent) -> None:
+    """Lock the chain, read its head, insert: the first record of a transaction."""
+    txid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s), txid_current()", [_PG_LOCK_KEY])
+            txid = cursor.fetchone()[1]
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    event.prev_hash = last or GENESIS
+    event.hash = compute_hash(event)
+    event.save()
+    connection._fazhi_audit_head = (txid, event.hash)
+
+
+def _append_after_own_head(event: AuditEvent) -> bool:
+    """Later records of the same transaction, in one statement: the lock is already held (it is
+    released only with the transaction, or with the savepoint that took it), so the head is the
+    record this transaction wrote last, if that record is still there. The INSERT checks exactly
+    that and inserts nothing otherwise (the caller then takes the full path)."""
+    own = getattr(connection, "_fazhi_audit_head", None)
+    if own is None:
+        return False
+    txid, head = own
+    event.prev_hash = head
+    event.hash = compute_hash(event)
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    table, qn = AuditEvent._meta.db_table, connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        placeholders = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
+        guard, guard_params = "txid_current() = %s AND ", [txid]
+    else:  # SQLite: one writer at a time; the head check alone
+        placeholders, guard, guard_params = ", ".join(["%s"] * len(fields)), "", []
+    sql = (
+        f"INSERT INTO {qn(table)} ({', '.join(qn(f.column) for f in fields)}) SELECT {placeholders} "
+        f"WHERE {guard}(SELECT {qn('hash')} FROM {qn(table)} ORDER BY {qn('id')} DESC LIMIT 1) = %s "
+        f"RETURNING {qn('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *guard_params, head])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk = row[0]
+    event._state.adding, event._state.db = False, connection.alias
+    connection._fazhi_audit_head = (txid, event.hash)
+    return True
 
 
 def verify_chain(*, batch_size: int = 5000) -> tuple[int, list[str]]:

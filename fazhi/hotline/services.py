@@ -67,11 +67,12 @@ def _title(content: str) -> str:
 def handling_limit_for(category: Category, request_type: str) -> HandlingLimit | None:
     """The most specific local limit: a row naming the request type beats one that does not,
     then a deeper category beats a shallower one; None means the case type's period applies."""
-    chain = routing.category_chain(category)
-    rows = HandlingLimit.objects.filter(Q(category__isnull=True) | Q(category_id__in=chain)).filter(
-        Q(request_type="") | Q(request_type=request_type)
-    )
+    rows = list(HandlingLimit.objects.filter(Q(request_type="") | Q(request_type=request_type)))
+    if not rows:  # most installations set no local limits: no walk up the category tree
+        return None
+    chain = routing.category_chain(category) if any(row.category_id for row in rows) else []
     depth = {pk: len(chain) - i for i, pk in enumerate(chain)}  # leaf deepest
+    rows = [row for row in rows if row.category_id is None or row.category_id in depth]
     return max(
         rows,
         key=lambda row: (bool(row.request_type), depth.get(row.category_id, 0)),
@@ -186,7 +187,6 @@ def ticket_register(
     elif found is not None:
         ticket.disposition = Disposition.EMERGENCY if found.kind == "emergency" else Disposition.STATUTORY
         ticket.triage, ticket.guidance = found.code, found.guidance
-    ticket.save()
     if ticket.disposition == Disposition.DISPATCH:
         routed = None
         if lead_unit is None:
@@ -197,6 +197,7 @@ def ticket_register(
                 lead_unit, co_units = routed.lead_unit, routed.co_units
         handling_unit = lead_unit or centre
         limit = handling_limit_for(category, request_type)
+        # The case first, so that the ticket is written once, already linked to it.
         ticket.case = case_services.case_open(
             case_type=CaseType.objects.get(code=HOTLINE_CASE_TYPE),
             title=_title(ticket.content),
@@ -208,7 +209,7 @@ def ticket_register(
             is_confidential=confidential,
             period=limit.period if limit else "",
         )
-        ticket.save(update_fields=["case", "updated_at"])
+    ticket.save()
     audit.record(
         actor=actor,
         action="hotline.registered",
