@@ -98,6 +98,33 @@ class DayForm(StyledForm):
     on = forms.DateField(label="日期", widget=DATE, initial=_today)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class AnswerForm(StyledForm):
+    """被申请人网上答复: the answer's gist and the files (答复书, 证据, 依据)."""
+
+    text = forms.CharField(
+        label="答复意见",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="作出行政行为的事实、证据、依据和理由",
+    )
+    files = MultipleFileField(
+        label="书面答复书和证据材料", required=False, help_text="可多选，每个文件不超过20MB"
+    )
+
+
 class AcceptForm(StyledForm):
     accepted_on = forms.DateField(label="受理日期", widget=DATE, initial=_today)
     procedure = forms.ChoiceField(label="审理程序", choices=Procedure.choices)

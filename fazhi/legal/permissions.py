@@ -43,6 +43,11 @@ def is_respondent_staff(user: User, reconsideration: Reconsideration) -> bool:
     return unit_scope(user, HANDLING_ROLES).contains(reconsideration.respondent)
 
 
+def can_answer(user: User, reconsideration: Reconsideration) -> bool:
+    """The respondent's handlers and leaders submit its answer (第四十八条) online."""
+    return is_respondent_staff(user, reconsideration)
+
+
 def can_issue_follow_up(user: User, reconsideration: Reconsideration, addressee: Unit) -> bool:
     """A 复议意见书 opens a case in the addressee's inbox, so the engine's rule for opening applies:
     in practice the body's 法治督察 (scope over the addressee), who also supervises the case."""

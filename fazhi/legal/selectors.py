@@ -29,6 +29,8 @@ from django.db.models import Case as DjangoCase
 from django.http import Http404
 from django.utils import timezone
 
+from fazhi.cases.models import Case
+from fazhi.cases.permissions import HANDLING_ROLES
 from fazhi.cases.selectors import cases_visible_to
 from fazhi.legal.models import (
     HEAD_CAPACITIES,
@@ -60,6 +62,26 @@ def reconsiderations_visible_to(user: User) -> QuerySet[Reconsideration]:
         return Reconsideration.objects.all()
     return Reconsideration.objects.filter(
         Q(case__in=cases_visible_to(user).values("pk")) | scope.q("respondent")
+    )
+
+
+def answers_awaited(user: User) -> QuerySet[Reconsideration]:
+    """被申请人待答复: cases against the units the user handles for, served and not yet answered,
+    soonest answer deadline first — the respondent's inbox of reconsiderations."""
+    scope = unit_scope(user, HANDLING_ROLES)
+    if scope.empty:
+        return Reconsideration.objects.none()
+    return (
+        Reconsideration.objects.filter(
+            scope.q("respondent"),
+            copy_served_on__isnull=False,
+            answer_received_on__isnull=True,
+            respondent_answer__isnull=True,
+            case__status=Case.Status.OPEN,
+            case__stage__code="answer",
+        )
+        .select_related("case", "respondent")
+        .order_by("answer_due", "id")
     )
 
 

@@ -10,6 +10,7 @@ legal facts and check the statutory rules. Dates passed in are the days things h
 clerk may record yesterday's service today; an import records years of history).
 """
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from fazhi.cases import permissions as case_permissions
 from fazhi.cases import services as cases
-from fazhi.cases.models import Case, CaseType
+from fazhi.cases.models import Case, CaseType, Notice
 from fazhi.cases.selectors import cases_visible_to
 from fazhi.core import audit, crypto
 from fazhi.core.calendar import CalendarRangeError
@@ -29,6 +30,7 @@ from fazhi.legal import catalogue, documents, permissions
 from fazhi.legal.models import (
     HEAD_CAPACITIES,
     ActCategory,
+    AnswerFile,
     Attendance,
     Attendee,
     CourtHearing,
@@ -46,6 +48,7 @@ from fazhi.legal.models import (
     Procedure,
     Reconsideration,
     ReconsiderationBody,
+    RespondentAnswer,
 )
 from fazhi.legal.selectors import reconsiderations_visible_to
 from fazhi.org.models import Role, Unit, User
@@ -631,6 +634,13 @@ def copy_serve(*, reconsideration: Reconsideration, actor: User, served_on: date
     )
     rec.copy_served_on, rec.answer_due = served_on, rec.case.stage_due_date
     _save(rec, "copy_served_on", "answer_due")
+    if rec.answer_due >= _today():  # not for history recorded after the period has passed
+        _notify_unit(
+            unit=rec.respondent,
+            case=None,
+            title=f"行政复议答复通知：{rec.case.number}，请于{rec.answer_due:%Y-%m-%d}前在“复议应诉”提交书面答复和证据材料",
+            key=f"legal.answer_due:{rec.pk}",
+        )
     audit.record(actor=actor, action="legal.copy_served", target=rec, before=before, after=_snapshot(rec))
     return rec
 
@@ -680,12 +690,92 @@ def answer_receive(
 
 
 def answered_late(rec: Reconsideration) -> bool | None:
-    """None until the answer period has ended; then whether the answer was missing or late."""
+    """None until the answer period has ended; then whether the answer was missing or late
+    (an answer submitted online counts from the day it was submitted, before the clerk signs)."""
     if rec.answer_due is None:
         return None
     if rec.answer_received_on is not None:
         return rec.answer_received_on > rec.answer_due
+    submitted = submitted_answer(rec)
+    if submitted is not None:
+        return timezone.localdate(submitted.submitted_at) > rec.answer_due
     return True if _today() > rec.answer_due else None
+
+
+def submitted_answer(rec: Reconsideration) -> RespondentAnswer | None:
+    try:
+        return rec.respondent_answer
+    except RespondentAnswer.DoesNotExist:
+        return None
+
+
+def _notify_unit(*, unit: Unit, case: Case | None, title: str, key: str) -> None:
+    # Once per key, however often it is called; a notice without a case link for a unit that may
+    # not open the engine's case page (the respondent reads the case on the 复议应诉 pages).
+    Notice.objects.get_or_create(
+        key=key, defaults={"unit": unit, "case": case, "kind": Notice.Kind.ASSIGNED, "title": title[:200]}
+    )
+
+
+MIN_ANSWER_CHARS = 10
+
+
+@transaction.atomic
+def answer_submit(
+    *, reconsideration: Reconsideration, actor: User, text: str, files: Sequence[UploadedFile]
+) -> RespondentAnswer:
+    """被申请人网上答复: the respondent's staff submit the written answer and the evidence; the day
+    of submission is the day the body received it, so its lateness is judged on that day."""
+    rec = reconsideration
+    if not permissions.can_answer(actor, rec):
+        raise PermissionDenied("只有被申请人单位的承办人员可以提交答复。")
+    _require_accepted(rec)
+    if not rec.copy_served_on:
+        raise ValidationError("复议机构尚未登记送达答复通知书，暂不能提交答复。")
+    if submitted_answer(rec) is not None:
+        raise ValidationError("本案答复已提交，不能重复提交。")
+    if rec.answer_received_on or rec.case.stage.code != "answer":
+        raise ValidationError("本案已进入审理，复议机构不再接收网上答复。")
+    errors: dict[str, str] = {}
+    text = (text or "").strip()
+    if len(text) < MIN_ANSWER_CHARS:
+        errors["text"] = f"请填写答复意见（不少于{MIN_ANSWER_CHARS}字）：作出行政行为的事实、依据和理由。"
+    if not files:
+        errors["files"] = "请上传书面答复书和作出行政行为的证据、依据材料（第四十八条）。"
+    for upload in files:
+        if upload.size > cases.MAX_ATTACHMENT_BYTES:
+            errors["files"] = f"文件「{upload.name}」超过{cases.MAX_ATTACHMENT_BYTES // 1024 // 1024}MB。"
+    _raise(errors)
+    answer = RespondentAnswer.objects.create(
+        reconsideration=rec, unit=rec.respondent, text=text, submitted_at=timezone.now(), submitted_by=actor
+    )
+    kept = []
+    for upload in files:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        stored = AnswerFile(
+            answer=answer, name=upload.name[:200], size=upload.size, sha256=digest.hexdigest()
+        )
+        stored.file.save(f"{digest.hexdigest()[:16]}-{upload.name[-80:]}", upload, save=False)
+        stored.save()
+        kept.append({"name": stored.name, "sha256": stored.sha256})
+    day = timezone.localdate(answer.submitted_at)
+    late = f"，已超过答复期限{rec.answer_due:%Y-%m-%d}" if day > rec.answer_due else ""
+    _notify_unit(
+        unit=rec.case.handling_unit,
+        case=rec.case,
+        title=f"被申请人网上答复：{rec.case.number} {rec.respondent.name}已提交书面答复和{len(kept)}份材料{late}，请签收",
+        key=f"legal.answer_submitted:{rec.pk}",
+    )
+    audit.record(
+        actor=actor,
+        action="legal.answer_submitted",
+        target=rec,
+        after={"submitted_on": day.isoformat(), "answer_due": rec.answer_due.isoformat(), "files": kept},
+    )
+    return answer
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_edit, name="document_edit"),
     path("documents/<int:pk>/issue/", views.document_issue, name="document_issue"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("answers/files/<int:pk>/", views.answer_file_download, name="answer_file_download"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),
     path("follow-ups/<int:pk>/draft/", views.follow_up_draft, name="follow_up_draft"),
     path("litigation/", views.lawsuit_list, name="lawsuit_list"),

@@ -18,6 +18,7 @@ from fazhi.cases.selectors import clock_of
 from fazhi.legal import catalogue, forms, permissions, selectors, services, xlsx
 from fazhi.legal.models import (
     ActCategory,
+    AnswerFile,
     Attendance,
     CourtHearing,
     DocumentKind,
@@ -90,9 +91,11 @@ def home(request):
         "legal/home.html",
         {
             "counts": selectors.overview_counts(user, today=today),
+            "today": today,
             "recs": [(r, clock_of(r.case, today=today)) for r in open_recs[:15]],
             "suits": [(s, clock_of(s.case, today=today)) for s in open_suits[:15]],
             "can_register": permissions.can_register_reconsideration(user),
+            "to_answer": [(r, r.answer_due) for r in selectors.answers_awaited(user)[:15]],
         },
     )
 
@@ -191,6 +194,7 @@ def _reconsideration_context(request, rec: Reconsideration) -> dict:
     draft_form = forms.DocumentDraftForm()
     draft_form.fields["kind"].choices = [(k, DocumentKind(k).label) for k in kinds if k not in existing]
     today = timezone.localdate()
+    submitted = services.submitted_answer(rec)
     return {
         "rec": rec,
         "case": case,
@@ -224,6 +228,14 @@ def _reconsideration_context(request, rec: Reconsideration) -> dict:
         and case.status == Case.Status.OPEN,
         "can_switch": approver and rec.is_accepted and rec.procedure == "simple",
         "can_follow_up": rec.is_accepted and permissions.can_issue_follow_up(user, rec, rec.respondent),
+        "submitted": submitted,
+        "can_submit_answer": running
+        and submitted is None
+        and permissions.can_answer(user, rec)
+        and rec.copy_served_on
+        and not rec.answer_received_on
+        and case.stage.code == "answer",
+        "answer_form": forms.AnswerForm(),
         "draft_form": draft_form,
         "correction_form": forms.CorrectionForm(),
         "correction_extend_form": forms.CorrectionExtendForm(),
@@ -293,6 +305,20 @@ def _perform_reconsideration(request, rec: Reconsideration, action: str, d: dict
     if action == "answer":
         services.answer_receive(reconsideration=rec, actor=user, received_on=d["on"])
         return "已登记收到答复，进入审理。"
+    if action == "answer-online":
+        submitted = services.submitted_answer(rec)
+        if submitted is None:
+            raise ValidationError("被申请人尚未网上提交答复。")
+        services.answer_receive(
+            reconsideration=rec,
+            actor=user,
+            received_on=timezone.localdate(submitted.submitted_at),
+            note="被申请人网上提交。",
+        )
+        return "已签收被申请人网上答复，进入审理。"
+    if action == "answer-submit":
+        services.answer_submit(reconsideration=rec, actor=user, text=d["text"], files=d["files"])
+        return f"答复已提交，复议机构已收到（答复期限{rec.answer_due:%Y-%m-%d}）。"
     if action == "no-answer":
         services.answer_receive(reconsideration=rec, actor=user, received_on=None)
         return "已记录被申请人逾期未答复，进入审理。"
@@ -366,6 +392,8 @@ RECONSIDERATION_FORMS = {
     "reject": forms.RejectForm,
     "serve": forms.DayForm,
     "answer": forms.DayForm,
+    "answer-online": None,
+    "answer-submit": forms.AnswerForm,
     "no-answer": None,
     "hearing": forms.HearingForm,
     "hearing-conclude": forms.HearingConcludeForm,
@@ -388,6 +416,8 @@ def reconsideration_action(request, pk: int, action: str):
     form_class = RECONSIDERATION_FORMS[action]
     if form_class is forms.ExtendForm:
         form = form_class(request.POST, unit=rec.case.handling_unit)
+    elif form_class is forms.AnswerForm:
+        form = form_class(request.POST, request.FILES)
     else:
         form = form_class(request.POST) if form_class else None
     if form_class is forms.DocumentDraftForm:
@@ -482,6 +512,14 @@ def document_download(request, pk: int):
     return FileResponse(
         document.attachment.file.open("rb"), as_attachment=True, filename=document.attachment.name
     )
+
+
+@login_required
+def answer_file_download(request, pk: int):
+    """A file of the respondent's answer: for whoever may read the reconsideration."""
+    stored = get_object_or_404(AnswerFile.objects.select_related("answer"), pk=pk)
+    selectors.reconsideration_get(request.user, stored.answer.reconsideration_id)
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
 
 
 @login_required

@@ -13,6 +13,7 @@ from fazhi.legal.models.litigation import (
 )
 from fazhi.legal.models.reconsideration import (
     ActCategory,
+    AnswerFile,
     FollowUp,
     Hearing,
     Outcome,
@@ -20,12 +21,14 @@ from fazhi.legal.models.reconsideration import (
     Procedure,
     Reconsideration,
     ReconsiderationBody,
+    RespondentAnswer,
 )
 from fazhi.legal.models.settings import FigureSettings
 
 __all__ = [
     "HEAD_CAPACITIES",
     "ActCategory",
+    "AnswerFile",
     "Attendance",
     "Attendee",
     "CourtHearing",
@@ -44,5 +47,6 @@ __all__ = [
     "Procedure",
     "Reconsideration",
     "ReconsiderationBody",
+    "RespondentAnswer",
     "Result",
 ]

@@ -283,3 +283,50 @@ class FollowUp(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case.number}"
+
+
+class RespondentAnswer(models.Model):
+    """被申请人网上提交的书面答复和证据材料（第四十八条）：提交之日即复议机构收到之日。
+
+    The respondent's staff submit it from the 复议应诉 pages; the clerk sees it on the case and
+    registers the receipt (which moves the case into review). Kept as submitted, never edited.
+    """
+
+    reconsideration = models.OneToOneField(
+        Reconsideration, on_delete=models.PROTECT, related_name="respondent_answer"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="答复单位", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("答复意见")
+    submitted_at = models.DateTimeField("提交时间")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "被申请人答复"
+        verbose_name_plural = "被申请人答复"
+
+    def __str__(self) -> str:
+        return f"答复 {self.reconsideration.case.number}"
+
+
+def answer_file_path(instance: "AnswerFile", filename: str) -> str:
+    return f"legal/answers/{instance.answer.reconsideration_id}/{filename}"
+
+
+class AnswerFile(models.Model):
+    """答复书或一份证据材料。"""
+
+    answer = models.ForeignKey(RespondentAnswer, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=answer_file_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "答复材料"
+        verbose_name_plural = "答复材料"
+
+    def __str__(self) -> str:
+        return self.name
