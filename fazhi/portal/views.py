@@ -195,6 +195,13 @@ def _progress_page(request, ticket: Ticket, form, *, rate_form=None, done: str =
     return _render(request, "portal/track.html", context, status)
 
 
+def _latest_receipt_code(request) -> str:
+    receipts = request.session.get(RECEIPT_SESSION_KEY, [])
+    if not receipts:
+        return ""
+    return Ticket.objects.filter(pk=receipts[0]).values_list("tracking_code", flat=True).first() or ""
+
+
 @xframe_options_deny
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -202,7 +209,9 @@ def track(request):
     """查询办理进度: the tracking code, plus the phone's last 4 digits when one was given."""
     if request.method == "GET":
         # Printed slips carry /hotline/track/?code=…: the code alone only fills the form in.
-        form = forms.TrackForm(initial={"code": request.GET.get("code", "")[:16]})
+        # From the receipt, the code comes from the session so it stays out of the address bar.
+        code = request.GET.get("code", "")[:16] or _latest_receipt_code(request)
+        form = forms.TrackForm(initial={"code": code})
         return _render(request, "portal/track.html", {"form": form})
     form = forms.TrackForm(request.POST)
     ticket, failure = _verified(request, form)

@@ -68,6 +68,31 @@ def test_published_reports_appear_and_drafts_do_not(client, city, portal_account
     assert client.get(reverse("portal:report", args=[draft.pk])).status_code == 404
 
 
+def test_the_reports_list_costs_the_same_for_one_or_three(
+    client, city, portal_account, django_assert_num_queries
+):
+    def publish(name):
+        AnnualReport.objects.create(
+            unit=UnitFactory(name=name, region=city),
+            level=AnnualReport.Level.DEPARTMENT,
+            year=2025,
+            title=f"{name}2025年度法治政府建设情况报告",
+            status=AnnualReport.Status.PUBLISHED,
+            published_at=timezone.now(),
+            due_date=date(2026, 3, 1),
+            public_due_date=date(2026, 4, 1),
+            created_by=portal_account,
+        )
+
+    publish("濮阳市司法局")
+    with django_assert_num_queries(2):  # count, rows with their units
+        client.get(reverse("portal:reports"))
+    publish("濮阳市教育局")
+    publish("濮阳市民政局")
+    with django_assert_num_queries(2):
+        assert client.get(reverse("portal:reports")).content.decode().count("年度法治政府建设情况报告") == 3
+
+
 # --- 建议提案答复公开 ---------------------------------------------------------------------------------------
 
 

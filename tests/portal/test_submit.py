@@ -274,3 +274,8 @@ def test_pages_cannot_be_framed(client, db, name):
 def test_the_receipt_is_only_for_the_browser_that_sent_it(client, community, portal_account):
     submit(client, community)
     assert Client().get(reverse("portal:receipt")).status_code == 302
+    assert "?code=" not in client.get(reverse("portal:receipt")).content.decode()
+    # The receipt's link fills the tracking form in from the session, not from the URL
+    code = Ticket.objects.get().tracking_code
+    assert f'value="{code}"' in client.get(reverse("portal:track")).content.decode()
+    assert f'value="{code}"' not in Client().get(reverse("portal:track")).content.decode()
