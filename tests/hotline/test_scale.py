@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from fazhi.core import audit
 from fazhi.core.models import AuditEvent
+from fazhi.hotline import selectors
 from fazhi.hotline.models import Ticket
 from tests.hotline.factories import register
 
@@ -46,3 +47,37 @@ def test_the_audit_chain_holds_when_a_savepoint_with_audit_records_is_rolled_bac
     checked, problems = audit.verify_chain()
     assert checked == AuditEvent.objects.count() == 4
     assert problems == []
+
+
+# --- search and counting over the history --------------------------------------------------------
+
+
+def test_a_two_character_word_finds_exactly_the_requests_that_contain_it(operator, community, road_rule):
+    cover = register(operator, community, content="小区门口的窨井盖松动了，车一压就响，请派人加固。")
+    register(operator, community, content="幸福路和建设路交叉口东侧路面有个大坑，晚上骑车很危险。")
+    fumes = register(operator, community, content="楼下饭店油烟直排，熏得没法开窗，请核查油烟净化设施。")
+
+    assert list(selectors.tickets_list(operator, q="井盖")) == [cover]
+    assert list(selectors.tickets_list(operator, q="油烟")) == [fumes]
+    assert list(selectors.tickets_list(operator, q="盖松动")) == [cover]
+    assert list(selectors.tickets_list(operator, q="'\\")) == []  # quotes and backslashes are only text
+
+
+def test_a_history_list_counts_up_to_the_cap_and_says_so(operator, community, road_rule, monkeypatch):
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 3)
+    for _ in range(5):
+        register(operator, community)
+
+    page = selectors.CappedPaginator(selectors.tickets_list(operator), 2).get_page(1)
+
+    assert (page.paginator.count, page.paginator.count_capped) == (3, True)
+    assert len(page.object_list) == 2
+
+
+def test_a_short_list_is_counted_exactly(operator, community, road_rule):
+    register(operator, community)
+    register(operator, community)
+
+    paginator = selectors.CappedPaginator(selectors.tickets_list(operator), 50)
+
+    assert (paginator.count, paginator.count_capped) == (2, False)
