@@ -279,3 +279,25 @@ def test_the_receipt_is_only_for_the_browser_that_sent_it(client, community, por
     code = Ticket.objects.get().tracking_code
     assert f'value="{code}"' in client.get(reverse("portal:track")).content.decode()
     assert f'value="{code}"' not in Client().get(reverse("portal:track")).content.decode()
+
+
+def test_a_matter_for_the_courts_is_kept_and_the_receipt_says_where_to_go(client, community, portal_account):
+    response = client.post(
+        reverse("portal:submit"),
+        {
+            **answers(
+                community,
+                content="我要起诉开发商，他们拖欠我的购房违约金一直不给，请帮我处理。",
+                category1=category("02").pk,
+                category2=category("0202").pk,
+                category3=category("020202").pk,
+            ),
+            "attachments": [png()],
+        },
+    )
+
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.case is None and ticket.guidance and ticket.channel == Channel.WEB
+    receipt = client.get(reverse("portal:receipt")).content.decode()
+    assert "人民法院" in receipt and "所附文件未保存" in receipt and ticket.tracking_code in receipt
