@@ -35,6 +35,7 @@ from fazhi.demo import data
 from fazhi.hotline.history import generate_history
 from fazhi.legal import demo as legal_demo
 from fazhi.mediation import demo as mediation_demo
+from fazhi.reports import demo as reports_demo
 from fazhi.org import services as org
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.validators import credit_code_check_char
@@ -356,6 +357,7 @@ class _Builder:
         suggestions_demo.build(self)
         mediation_demo.build(self)
         legal_demo.build(self)
+        reports_demo.build(self)
         portal_demo.build(self)
         cases.reminders_sweep(today=self.today)
         self.step()

@@ -4,6 +4,9 @@ figure sentence templates over the metrics registry, and the statutory dates.
 A template writes its numbers as `{name}` (a count, or a rate with its precision and "%"),
 `{name.n}` and `{name.d}` (a rate's own numerator and denominator), so that a rate is always
 shown with the counts it was computed from and rounded as the registry rounds it (half up).
+Where the registry's 口径 differs from the usual reading of a rate's name (按时办结率 over the
+cases due, not over all received; 调处成功率 over the settled, not over all received), the
+sentence says so in brackets, as a reviewer would ask.
 """
 
 import re
@@ -79,16 +82,16 @@ TEMPLATES: tuple[SentenceTemplate, ...] = (
     SentenceTemplate(
         "hotline",
         "functions",
-        "12345政务服务便民热线全年受理并派单办理群众诉求{received}件，应办结{ontime.d}件，按时办结{ontime.n}件，"
-        "按时办结率{ontime}；回访参评{satisfied.d}件，群众满意和基本满意{satisfied.n}件，满意率{satisfied}。",
+        "12345政务服务便民热线全年受理并派单办理群众诉求{received}件；到期应办结的{ontime.d}件中按时办结{ontime.n}件，"
+        "按时办结率（按到期应办结工单计）{ontime}；回访参评{satisfied.d}件，群众满意和基本满意{satisfied.n}件，满意率{satisfied}。",
         {
             "received": "hotline.received",
             "ontime": "hotline.ontime_rate",
             "satisfied": "hotline.satisfaction_rate",
         },
         unless_zero="received",
-        department_pattern="全年承办12345政务服务便民热线工单{received}件，应办结{ontime.d}件，按时办结{ontime.n}件，"
-        "按时办结率{ontime}；回访参评{satisfied.d}件，群众满意和基本满意{satisfied.n}件，满意率{satisfied}。",
+        department_pattern="全年承办12345政务服务便民热线工单{received}件；到期应办结的{ontime.d}件中按时办结{ontime.n}件，"
+        "按时办结率（按到期应办结工单计）{ontime}；回访参评{satisfied.d}件，群众满意和基本满意{satisfied.n}件，满意率{satisfied}。",
     ),
     SentenceTemplate(
         "reconsideration",
@@ -108,7 +111,7 @@ TEMPLATES: tuple[SentenceTemplate, ...] = (
         "mediation",
         "disputes",
         "各级人民调解组织全年受理矛盾纠纷{settled.d}件，调结{settled.n}件，调处率{settled}；"
-        "调结案件中达成调解协议{success.n}件，调处成功率{success}。",
+        "调结案件中达成调解协议{success.n}件，调处成功率（按调结案件计）{success}。",
         {"settled": "mediation.settle_rate", "success": "mediation.success_rate"},
         levels=(GOVERNMENT,),
         unless_zero="settled.d",
@@ -116,12 +119,12 @@ TEMPLATES: tuple[SentenceTemplate, ...] = (
     SentenceTemplate(
         "litigation",
         "oversight",
-        "全年行政应诉收案{cases}件；生效裁判结案{lost.d}件，败诉{lost.n}件，败诉率{lost}；"
-        "开庭审理{appeared.d}庭次，行政机关负责人出庭应诉{appeared.n}庭次，负责人出庭应诉率{appeared}。",
+        "全年行政应诉收案{cases}件；生效裁判结案{lost.d}件，败诉{lost.n}件，败诉率{lost}。"
+        "开庭审理的行政案件{appeared.d}件中，行政机关负责人出庭应诉{appeared.n}件，负责人出庭应诉率{appeared}。",
         {
             "cases": "legal.litigation.cases",
             "lost": "legal.litigation.loss_rate",
-            "appeared": "legal.litigation.appearance_hearing_any",
+            "appeared": "legal.litigation.appearance_case_any",
         },
         unless_zero="cases",
     ),

@@ -10,7 +10,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from fazhi.reports import export, selectors, services
+from fazhi.metrics.compute import Figure
+from fazhi.metrics.registry import registry
+from fazhi.reports import annual, export, selectors, services
 from fazhi.reports.review import review_file, review_text
 from tests.reports.annual.conftest import write_every_part
 
@@ -112,3 +114,38 @@ def test_libreoffice_converts_the_docx_to_pdf(written, tmp_path):
     )
 
     assert (tmp_path / "report.pdf").stat().st_size > 1000
+
+
+COUNTS = [(1, 8), (4, 23), (27, 30), (1, 16), (2, 3), (0, 5), (7, 7)]
+
+
+def plausible(template, n: int, d: int) -> dict:
+    """Counts as casework gives them: a stage never holds more than the one before it (受理 ≤ 收到),
+    and a later rate is counted within the earlier one's numerator (调处成功 within 调结)."""
+    figures, total = {}, 2 * d + 10
+    for code in template.metrics.values():
+        metric = registry.get(code)
+        if metric.is_rate:
+            figures[code] = Figure(metric, n, d)
+            n, d = n * 3 // 4, n
+        else:
+            figures[code] = Figure(metric, total, None)
+            total -= 1
+    return figures
+
+
+@pytest.mark.parametrize("template", annual.TEMPLATES, ids=lambda t: t.code)
+@pytest.mark.parametrize("level", [annual.GOVERNMENT, annual.DEPARTMENT])
+def test_every_sentence_template_passes_the_review_engine(template, level):
+    """Whatever the counts, a rate is written with its own counts, rounded as the registry
+    rounds it, so the review engine finds no arithmetic mistake in any figure sentence."""
+    if level not in template.levels:
+        pytest.skip("模板不用于该层级")
+    for i, (n, d) in enumerate(COUNTS):
+        figures = plausible(template, n, d)
+        text = annual.render(template, level, annual.snapshot_of(figures)).text
+        report = f"明湖市{2024}年法治政府建设情况的报告\n一、2024年推进法治政府建设的主要举措和成效\n{text}"
+
+        review = review_text(report)
+
+        assert [c.explanation for c in review.checks if not c.ok] == [], (i, text)
