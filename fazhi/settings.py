@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "fazhi.reports",
     "fazhi.suggestions",
     "fazhi.mediation",
+    "fazhi.assessment",
     "fazhi.portal",
     "fazhi.api",
 ]
