@@ -301,3 +301,20 @@ def test_a_matter_for_the_courts_is_kept_and_the_receipt_says_where_to_go(client
     assert ticket.case is None and ticket.guidance and ticket.channel == Channel.WEB
     receipt = client.get(reverse("portal:receipt")).content.decode()
     assert "人民法院" in receipt and "所附文件未保存" in receipt and ticket.tracking_code in receipt
+
+
+def test_the_chosen_place_and_category_come_back_on_error(client, community, portal_account):
+    street = community.parent
+    chosen = (category("01"), category("0101"), category("010101"), street.parent, street, community)
+
+    page = submit(
+        client,
+        community,
+        phone="123",
+        category1=chosen[0].pk,
+        category2=chosen[1].pk,
+        category3=chosen[2].pk,
+    ).content.decode()
+
+    for item in chosen:
+        assert f'<option value="{item.pk}" selected>{item.name}</option>' in page
