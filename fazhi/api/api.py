@@ -30,6 +30,7 @@ def _mount() -> None:
     from fazhi.mediation.api import router as mediation_router
     from fazhi.metrics.api import router as metrics_router
     from fazhi.org.api import router as org_router
+    from fazhi.reports.api import router as reports_router
     from fazhi.suggestions.api import router as suggestions_router
 
     api.add_router("/org", org_router)
@@ -39,6 +40,7 @@ def _mount() -> None:
     api.add_router("/metrics", metrics_router)
     api.add_router("/suggestions", suggestions_router)
     api.add_router("/mediation", mediation_router)
+    api.add_router("/reports", reports_router)
 
 
 _mount()
