@@ -15,6 +15,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from fazhi.metrics import compute, periods
@@ -28,9 +29,25 @@ CASE_TYPE = "annual_report"
 DEFAULT_DATES = {"department": (3, 1), "government": (4, 1), "public": (4, 1)}
 
 
+def local_dates() -> dict[str, tuple[int, int]]:
+    """The setting as a dict, or as the environment gives it: "department=01-31,public=04-01"."""
+    value = getattr(settings, "FAZHI_ANNUAL_REPORT_DATES", "") or {}
+    if isinstance(value, dict):
+        return value
+    dates = {}
+    for item in value.split(","):
+        kind, _, month_day = item.strip().partition("=")
+        if kind not in DEFAULT_DATES or not re.fullmatch(r"\d{2}-\d{2}", month_day):
+            raise ImproperlyConfigured(
+                f"FAZHI_ANNUAL_REPORT_DATES 中的“{item}”无效，应写作 department=03-01,government=04-01,public=04-01。"
+            )
+        dates[kind] = (int(month_day[:2]), int(month_day[3:]))
+    return dates
+
+
 def deadline(kind: str, year: int) -> date:
     """The day in year+1 by which the report for `year` is due (kind: department, government, public)."""
-    month, day = {**DEFAULT_DATES, **getattr(settings, "FAZHI_ANNUAL_REPORT_DATES", {})}[kind]
+    month, day = {**DEFAULT_DATES, **local_dates()}[kind]
     return date(year + 1, month, day)
 
 

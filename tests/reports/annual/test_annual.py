@@ -4,7 +4,7 @@ sentences seen and refreshed, submitted (closing the case), published; each step
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 
 from fazhi.cases.models import Case
 from fazhi.core.models import AuditEvent
@@ -51,6 +51,17 @@ def test_the_deadline_dates_are_a_local_setting(settings, urban_writer, urban):
     report = services.annual_report_create(actor=urban_writer, unit=urban, year=YEAR)
 
     assert report.due_date == report.case.due_date == date(2025, 1, 31)
+
+
+def test_the_deadline_dates_can_come_from_the_environment(settings):
+    settings.FAZHI_ANNUAL_REPORT_DATES = "department=01-31,public=03-31"
+
+    assert annual.deadline("department", YEAR) == date(2025, 1, 31)
+    assert annual.deadline("government", YEAR) == date(2025, 4, 1)
+    assert annual.deadline("public", YEAR) == date(2025, 3, 31)
+    settings.FAZHI_ANNUAL_REPORT_DATES = "department=3月1日"
+    with pytest.raises(ImproperlyConfigured, match="department=3月1日"):
+        annual.deadline("department", YEAR)
 
 
 def test_one_report_per_unit_and_year(urban_report, urban_writer, urban):
