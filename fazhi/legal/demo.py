@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from fazhi.core.calendar import get_calendar
@@ -381,6 +382,25 @@ def _review(desk: _Desk, rec: Reconsideration, clerk, simple_ground: str) -> Non
     _hear(desk, rec, clerk)
 
 
+def _answer_online(desk: _Desk, rec: Reconsideration) -> None:
+    """A respondent still in its answer period has answered online today, for the clerk to sign."""
+    if desk.today > rec.answer_due:
+        return
+    key = next((k for k, u in desk.builder.units.items() if u.pk == rec.respondent_id), None)
+    handler = desk.builder.handlers.get(key)
+    if handler is None:
+        return
+    services.answer_submit(
+        reconsideration=rec,
+        actor=handler,
+        text=f"{rec.respondent.name}作出的{rec.act_name}认定事实清楚、证据确凿、适用依据正确、程序合法，请求予以维持。",
+        files=[
+            SimpleUploadedFile("行政复议答复书.pdf", b"%PDF-1.4 demo answer", content_type="application/pdf"),
+            SimpleUploadedFile("证据材料目录.pdf", b"%PDF-1.4 demo evidence", content_type="application/pdf"),
+        ],
+    )
+
+
 def _hear(desk: _Desk, rec: Reconsideration, clerk) -> None:
     rng, today = desk.rng, desk.today
     simple = rec.procedure == Procedure.SIMPLE
@@ -403,6 +423,7 @@ def _hear(desk: _Desk, rec: Reconsideration, clerk) -> None:
             served, f"{rng.randint(11, 14) if late else rng.randint(3, 5 if simple else 10)}wd"
         )
         if answered > today:
+            _answer_online(desk, rec)
             return
         services.answer_receive(reconsideration=rec, actor=clerk, received_on=answered)
     heard_from = rec.answer_received_on or rec.answer_due + timedelta(days=1)
