@@ -206,3 +206,36 @@ def test_a_leader_sees_the_late_list(client, city, government):
     client.force_login(leader)
 
     assert client.get(reverse("reports:annual_late") + "?year=2024").status_code == 200
+
+
+def test_the_late_list_costs_the_same_whatever_the_number_of_units(
+    client, fazhiban, django_assert_num_queries, city, government
+):
+    client.force_login(fazhiban)
+    url = reverse("reports:annual_late") + f"?year={YEAR}"
+    client.get(url)
+    with django_assert_num_queries(5):
+        client.get(url)
+    for _n in range(6):
+        services.annual_report_create(
+            actor=fazhiban, unit=UnitFactory(region=city, parent=government), year=YEAR
+        )
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert response.content.decode().count("未报送") == 6
+
+
+def test_the_public_list_costs_the_same_whatever_the_number_of_reports(
+    client, django_assert_num_queries, fazhiban, city
+):
+    for _n in range(4):
+        writer = user_with_role(Role.HANDLER, UnitFactory(region=city))
+        report = services.annual_report_create(actor=writer, unit=writer.memberships.get().unit, year=YEAR)
+        services.annual_report_prefill(actor=writer, report=report)
+        write_every_part(writer, report)
+        services.annual_report_submit(actor=writer, report=report)
+        services.annual_report_publish(actor=fazhiban, report=report)
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("reports:public_list"))
+    assert response.content.decode().count("年度法治政府建设情况的报告</a>") == 4
