@@ -1,6 +1,6 @@
 from django import forms
 
-from fazhi.hotline.models import Callback, Category, Channel, RatingLevel, RequestType
+from fazhi.hotline.models import Callback, Category, Channel, RequestType
 from fazhi.org.models import Region, Unit
 
 
@@ -113,9 +113,3 @@ class NoteForm(forms.Form):
 
 class SendBackForm(forms.Form):
     reason = forms.CharField(label="退回理由", max_length=300)
-
-
-class RatingForm(forms.Form):
-    code = forms.CharField(label="查询码", max_length=16)
-    level = forms.TypedChoiceField(label="评价", choices=RatingLevel.choices, coerce=int)
-    comment = forms.CharField(label="评价内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -4,10 +4,8 @@ selector, and render."""
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -20,11 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from fazhi.cases.permissions import DISPATCH_ROLES
 from fazhi.cases.selectors import clock_of
 from fazhi.hotline import (
-    escalation,
     forms,
     permissions,
     quality,
-    ratings,
     routing,
     rules,
     selectors,
@@ -35,8 +31,6 @@ from fazhi.org.models import Region
 from fazhi.org.permissions import unit_scope
 
 PAGE_SIZE = 50
-TRACK_LIMIT = 20  # look-ups per address per window: enough for a citizen, useless for guessing codes
-TRACK_WINDOW_SECONDS = 600
 
 
 def _require_operator(user) -> None:
@@ -411,125 +405,18 @@ def reveal_phone(request, pk: int):
     return render(request, "hotline/_phone.html", {"phone": phone})
 
 
-# --- the public progress page --------------------------------------------------------------------------
-
-_LONG_DIGITS = re.compile(r"\d{7,}")
+# --- the public progress page moved to the portal (fazhi/portal), which also asks for the phone suffix ---
 
 
-def _public_text(text: str) -> str:
-    """Replies are written to the caller; on the web, hide any number long enough to be a phone or ID."""
-    return _LONG_DIGITS.sub("***", text or "")
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _over_limit(request) -> bool:
-    key = f"hotline:track:{_client_ip(request)}"
-    limit = getattr(settings, "FAZHI_HOTLINE_TRACK_LIMIT", TRACK_LIMIT)
-    if cache.add(key, 1, TRACK_WINDOW_SECONDS):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, TRACK_WINDOW_SECONDS)
-        return False
-    return count > limit
-
-
-def _progress(ticket: Ticket) -> dict:
-    """What the citizen may see: dates, units, the answer; never the caller, content or address."""
-    root = ticket.merged_into or ticket
-    case = root.case
-    steps = [("已受理", ticket.received_at, "")]
-    if ticket.merged_into_id:
-        steps.append(("已并单", ticket.merged_at, "与反映同一问题的诉求合并办理，答复一并告知。"))
-    if ticket.guidance:
-        steps.append(("已告知办理途径", ticket.created_at, ticket.guidance.split("本诉求不派单")[0]))
-    if case is not None:
-        if case.handling_unit_id != root.centre_id:
-            steps.append(("已派单", None, f"承办单位：{case.handling_unit.name}"))
-        if root.signed_at:
-            steps.append(("已签收", root.signed_at, ""))
-    replies = list(selectors.replies_for(ticket))
-    for reply in replies:
-        steps.append(("已答复", reply.replied_at, f"{reply.unit.name}：{_public_text(reply.text)}"))
-    if ticket.callbacks.exists():
-        steps.append(("已回访", ticket.callbacks.last().called_at, ""))
-    return {
-        "ticket": ticket,
-        "category": ticket.category.full_name,
-        "region": ticket.region.name,
-        "steps": steps,
-        "due_date": case.due_date if case is not None and case.status != case.Status.CLOSED else None,
-        "closed": case is not None and case.status == case.Status.CLOSED,
-    }
-
-
-@never_cache
 @require_GET
 def track(request):
-    """诉求进度查询: anyone with the tracking code; no login, no personal data."""
-    code = request.GET.get("code", "").strip()
-    context = {"code": code}
-    if code:
-        if _over_limit(request):
-            context["error"] = "查询过于频繁，请10分钟后再试。"
-            return render(request, "hotline/track.html", context, status=429)
-        ticket = selectors.ticket_by_tracking_code(code)
-        if ticket is None:
-            context["error"] = "没有找到该查询码对应的诉求，请核对后重新输入（查询码为10位字母和数字）。"
-            return render(request, "hotline/track.html", context, status=404)
-        context.update(_progress(ticket))
-        context["rating"] = Rating.objects.filter(ticket=ticket).first()
-        context["can_rate"], context["rate_hint"] = ratings.can_rate(ticket)
-        context["rating_form"] = forms.RatingForm(initial={"code": ticket.tracking_code})
-    return render(request, "hotline/track.html", context)
+    """Printed slips carry /hotline/track/?code=…: the portal's page asks for the phone suffix too."""
+    code = request.GET.get("code", "").strip()[:16]
+    target = reverse("portal:track")
+    return redirect(f"{target}?code={code}" if code else target, permanent=True)
 
 
-@never_cache
 @require_POST
 def rate(request):
-    """好差评 from the public progress page: the tracking code is the credential, as for reading."""
-    form = forms.RatingForm(request.POST)
-    code = request.POST.get("code", "").strip()
-    if _over_limit(request):
-        return render(
-            request,
-            "hotline/track.html",
-            {"code": code, "error": "操作过于频繁，请10分钟后再试。"},
-            status=429,
-        )
-    ticket = selectors.ticket_by_tracking_code(code) if code else None
-    if ticket is None:
-        return render(
-            request,
-            "hotline/track.html",
-            {
-                "code": code,
-                "error": "没有找到该查询码对应的诉求，请核对后重新输入（查询码为10位字母和数字）。",
-            },
-            status=404,
-        )
-    error = ""
-    if form.is_valid():
-        try:
-            ratings.rating_submit(
-                ticket=ticket,
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-                actor=escalation.configured_supervisor(),
-            )
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
-        else:
-            messages.success(request, "感谢您的评价！不满意的评价将形成整改任务，由承办单位限期整改。")
-            return redirect(f"{reverse('hotline:track')}?code={ticket.tracking_code}")
-    else:
-        error = "请选择评价等级（评价内容不超过500字）。"
-    context = {"code": code, "error": error, **_progress(ticket)}
-    context["rating"] = Rating.objects.filter(ticket=ticket).first()
-    context["can_rate"], context["rate_hint"] = ratings.can_rate(ticket)
-    context["rating_form"] = form
-    return render(request, "hotline/track.html", context, status=400)
+    """Ratings moved to the portal with the tracking page (code + phone suffix)."""
+    return redirect("portal:track", permanent=False)

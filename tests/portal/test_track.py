@@ -115,7 +115,8 @@ def test_lookups_from_one_address_are_throttled(client, ticket, settings):
 
 
 def test_the_old_hotline_page_still_answers_printed_slips(client, ticket):
-    assert client.get(reverse("hotline:track"), {"code": ticket.tracking_code}).status_code == 200
+    response = client.get(reverse("hotline:track"), {"code": ticket.tracking_code}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0].startswith(reverse("portal:track"))
 
 
 # --- 好差评 -------------------------------------------------------------------------------------------
