@@ -12,8 +12,14 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
         parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
         parser.add_argument("--threads", type=int, default=8, help="工作线程数（默认 8）")
+        parser.add_argument(
+            "--trusted-proxy",
+            default="",
+            help="前置反向代理的地址（如 127.0.0.1）：仅信任它传来的 X-Forwarded-For/-Proto，"
+            "使按来源地址的限流和登录锁定看到市民的真实地址",
+        )
 
-    def handle(self, *args, host: str, port: int, threads: int, **options):
+    def handle(self, *args, host: str, port: int, threads: int, trusted_proxy: str, **options):
         from waitress import serve
 
         if not 0 < port < 65536:
@@ -31,6 +37,16 @@ class Command(BaseCommand):
                 )
             )
         try:
-            serve(application, host=host, port=port, threads=threads, ident="fazhi")
+            proxy = (
+                {
+                    "trusted_proxy": trusted_proxy,
+                    "trusted_proxy_count": 1,
+                    "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
+                    "clear_untrusted_proxy_headers": True,
+                }
+                if trusted_proxy
+                else {}
+            )
+            serve(application, host=host, port=port, threads=threads, ident="fazhi", **proxy)
         except KeyboardInterrupt:
             self.stdout.write("已停止。")
