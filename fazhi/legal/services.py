@@ -25,7 +25,7 @@ from fazhi.cases.models import Case, CaseType, Notice
 from fazhi.cases.selectors import cases_visible_to
 from fazhi.core import audit, crypto
 from fazhi.core.calendar import CalendarRangeError
-from fazhi.core.deadlines import add_period, due_date
+from fazhi.core.deadlines import ClockState, add_period, clock_state, due_date
 from fazhi.legal import catalogue, documents, permissions
 from fazhi.legal.models import (
     HEAD_CAPACITIES,
@@ -709,12 +709,46 @@ def submitted_answer(rec: Reconsideration) -> RespondentAnswer | None:
         return None
 
 
-def _notify_unit(*, unit: Unit, case: Case | None, title: str, key: str) -> None:
+def _notify_unit(
+    *, unit: Unit, case: Case | None, title: str, key: str, kind: str = Notice.Kind.ASSIGNED
+) -> bool:
     # Once per key, however often it is called; a notice without a case link for a unit that may
     # not open the engine's case page (the respondent reads the case on the 复议应诉 pages).
-    Notice.objects.get_or_create(
-        key=key, defaults={"unit": unit, "case": case, "kind": Notice.Kind.ASSIGNED, "title": title[:200]}
+    _notice, created = Notice.objects.get_or_create(
+        key=key, defaults={"unit": unit, "case": case, "kind": kind, "title": title[:200]}
     )
+    return created
+
+
+def answer_reminders_sweep(*, today: date | None = None) -> dict[str, int]:
+    """临期/超期 reminders of the answer deadline in the respondent's own inbox (the engine reminds
+    the body, which handles the case). Once per case and deadline; run daily by `fazhi sweep`."""
+    today = today or _today()
+    sent = {"due_soon": 0, "overdue": 0}
+    waiting = Reconsideration.objects.filter(
+        copy_served_on__isnull=False,
+        answer_received_on__isnull=True,
+        respondent_answer__isnull=True,
+        case__status=Case.Status.OPEN,
+        case__stage__code="answer",
+    ).select_related("case", "respondent")
+    for rec in waiting.iterator(chunk_size=200):
+        state = clock_state(today=today, due=rec.answer_due, suspended=False, extended=False, closed=False)
+        if state == ClockState.OVERDUE:
+            kind, what = Notice.Kind.OVERDUE, f"已超过答复期限{rec.answer_due:%Y-%m-%d}，尚未提交书面答复"
+        elif state == ClockState.DUE_SOON:
+            kind, what = Notice.Kind.DUE_SOON, f"答复期限{rec.answer_due:%Y-%m-%d}临近，请及时提交书面答复"
+        else:
+            continue
+        if _notify_unit(
+            unit=rec.respondent,
+            case=None,
+            kind=kind,
+            title=f"行政复议{rec.case.number}：{what}（在“复议应诉”提交）",
+            key=f"legal.answer_{kind}:{rec.pk}:{rec.answer_due:%Y%m%d}",
+        ):
+            sent[kind] += 1
+    return sent
 
 
 MIN_ANSWER_CHARS = 10

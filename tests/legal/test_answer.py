@@ -150,3 +150,22 @@ def test_another_units_staff_can_neither_answer_nor_read_the_files(client, serve
     assert client.get(reverse("legal:answer_file_download", args=[file_pk])).status_code == 404
     assert "待本单位答复" not in client.get(reverse("legal:home")).content.decode()
     assert Reconsideration.objects.get().answer_received_on is None
+
+
+def test_the_respondent_is_reminded_once_as_the_answer_comes_due_and_when_it_is_overdue(
+    served, urban, urban_handler
+):
+    # 21 Oct: three working days left, no reminder yet; 22 Oct: two left (临期); 25 Oct: overdue
+    assert services.answer_reminders_sweep(today=date(2024, 10, 21)) == {"due_soon": 0, "overdue": 0}
+    assert services.answer_reminders_sweep(today=date(2024, 10, 22)) == {"due_soon": 1, "overdue": 0}
+    assert services.answer_reminders_sweep(today=date(2024, 10, 23)) == {"due_soon": 0, "overdue": 0}
+    assert services.answer_reminders_sweep(today=date(2024, 10, 25)) == {"due_soon": 0, "overdue": 1}
+    assert services.answer_reminders_sweep(today=date(2024, 10, 28)) == {"due_soon": 0, "overdue": 0}
+    kinds = set(Notice.objects.filter(unit=urban).values_list("kind", flat=True))
+    assert kinds == {Notice.Kind.ASSIGNED, Notice.Kind.DUE_SOON, Notice.Kind.OVERDUE}
+    assert "已超过答复期限2024-10-24" in Notice.objects.get(unit=urban, kind=Notice.Kind.OVERDUE).title
+
+
+def test_an_answered_case_is_not_reminded(served, urban_handler):
+    services.answer_submit(reconsideration=served, actor=urban_handler, text=TEXT, files=files())
+    assert services.answer_reminders_sweep(today=date(2024, 10, 25)) == {"due_soon": 0, "overdue": 0}
