@@ -79,7 +79,7 @@ def _definition(metric: Metric) -> dict:
         "code": metric.code,
         "name": metric.name,
         "domain": metric.domain,
-        "kind": "rate" if metric.is_rate else "count",
+        "kind": "mean" if metric.is_mean else "rate" if metric.is_rate else "count",
         "unit": metric.unit_label,
         "precision": metric.precision,
         "definition": metric.definition,

@@ -130,7 +130,8 @@ def test_average_handling_days_is_a_mean_in_the_registry_from_raw_rows_and_rollu
     # then both read 127 days over 3 cases, shown as a mean in days, rounded half up
     assert (raw.numerator, raw.denominator, raw.text) == (127, 3, "42.3天")
     assert (rolled.numerator, rolled.denominator) == (127, 3)
-    assert metric.unit_label == "天" and metric.kind_label == "平均值" and not metric.higher_is_better
+    assert metric.is_mean and metric.unit_label == "天" and metric.kind_label == "平均值"
+    assert not metric.higher_is_better
     by_unit = compute.figures(
         [metric], units=compute.EVERYTHING, start=START, end=END, by=("unit",), source=RAW
     )
