@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("fazhi.reports.urls")),
     path("suggestions/", include("fazhi.suggestions.urls")),
     path("mediation/", include("fazhi.mediation.urls")),
+    path("assessment/", include("fazhi.assessment.urls")),
     path("portal/", include("fazhi.portal.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("fazhi.hotline.open311_urls")),

@@ -28,12 +28,15 @@ def trees_visible_to(user: User) -> QuerySet[IndicatorTree]:
 
 def _units_in_view(user: User) -> QuerySet[Unit]:
     supervised = unit_scope(user, {Role.SUPERVISOR})
-    own = unit_scope(user, permissions.UNIT_ROLES)
-    return (
-        Unit.objects.filter(supervised.q() | own.q())
-        if not (supervised.empty and own.empty)
-        else Unit.objects.none()
-    )
+    if supervised.all:
+        return Unit.objects.all()
+    scopes = [scope for scope in (supervised, unit_scope(user, permissions.UNIT_ROLES)) if not scope.empty]
+    if not scopes:
+        return Unit.objects.none()
+    condition = scopes[0].q()
+    for scope in scopes[1:]:
+        condition |= scope.q()
+    return Unit.objects.filter(condition)
 
 
 def cycles_visible_to(user: User) -> QuerySet[AssessmentCycle]:
