@@ -26,6 +26,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from tqdm import tqdm
 
+from fazhi.assessment import demo as assessment_demo
 from fazhi.cases import services as cases
 from fazhi.cases.models import Case, CaseType, Notice, Supervision
 from fazhi.core.calendar import CalendarRangeError
@@ -359,6 +360,7 @@ class _Builder:
         legal_demo.build(self)
         reports_demo.build(self)
         portal_demo.build(self)
+        assessment_demo.build(self)
         cases.reminders_sweep(today=self.today)
         self.step()
 
