@@ -320,3 +320,15 @@ def test_a_draft_copy_can_be_edited_while_the_active_version_cannot(supervisor, 
     assert edited.parent.max_score == Decimal("12.00")
     assert edited.parent.parent.max_score == Decimal("12.00")
     assert leaf(starter, "2.1.1").max_score == Decimal("6.00")
+
+
+def test_command_loads_the_template_once(supervisor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("assessment_starter", "--as", supervisor.username, stdout=out)
+    call_command("assessment_starter", "--as", supervisor.username, stdout=out)
+    assert IndicatorTree.objects.count() == 1
+    assert "模板" in out.getvalue() and "草稿" in out.getvalue()
