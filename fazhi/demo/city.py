@@ -36,11 +36,11 @@ from fazhi.demo import data
 from fazhi.hotline.history import generate_history
 from fazhi.legal import demo as legal_demo
 from fazhi.mediation import demo as mediation_demo
-from fazhi.reports import demo as reports_demo
 from fazhi.org import services as org
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.validators import credit_code_check_char
 from fazhi.portal import demo as portal_demo
+from fazhi.reports import demo as reports_demo
 from fazhi.suggestions import demo as suggestions_demo
 
 

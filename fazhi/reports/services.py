@@ -23,11 +23,11 @@ from fazhi.reports.permissions import (
     can_submit_annual_report,
 )
 from fazhi.reports.review import Comparison, Review, UnreadableReport, compare, review_file
+from fazhi.reports.selectors import CN_NUMBERS, sentence_states
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_COMPARE_FILES = 20
 MAX_SECTION_CHARS = 20000
-CN_NUMBERS = "一二三四五六七八九十"
 
 
 def _file_facts(name: str, data: bytes) -> dict:
@@ -278,8 +278,6 @@ def report_section_update(
 
 
 def _check_complete(report: AnnualReport) -> None:
-    from fazhi.reports.selectors import sentence_states
-
     sections = list(report.sections.prefetch_related("sentences"))
     for part, label in ReportSection.Part.choices:
         within = [s for s in sections if s.part == part]

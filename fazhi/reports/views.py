@@ -85,8 +85,7 @@ ANNUAL_PAGE_SIZE = 50
 
 
 def _annual_or_404(request, pk: int) -> AnnualReport:
-    report = get_object_or_404(selectors.annual_reports_visible_to(request.user), pk=pk)
-    return report
+    return get_object_or_404(selectors.annual_reports_visible_to(request.user), pk=pk)
 
 
 def _default_year() -> int:
