@@ -239,3 +239,12 @@ def test_the_public_list_costs_the_same_whatever_the_number_of_reports(
     with django_assert_num_queries(1):
         response = client.get(reverse("reports:public_list"))
     assert response.content.decode().count("年度法治政府建设情况的报告</a>") == 4
+
+
+def test_the_fazhiban_is_told_who_submits_the_government_report(client, fazhiban, gov_report):
+    client.force_login(fazhiban)
+
+    page = client.get(reverse("reports:annual_detail", args=[gov_report.pk])).content.decode()
+
+    assert "本报告由明湖市人民政府的承办人员或负责人审定后报送" in page
+    assert reverse("reports:annual_action", args=[gov_report.pk, "submit"]) not in page
