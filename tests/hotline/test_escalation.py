@@ -1,6 +1,7 @@
 """督办升级 by rule: 催办 → 督办 → 挂牌督办, visible on the unit's workbench, idempotent."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -123,3 +124,25 @@ def test_the_command_needs_a_supervisor_account(late, settings, urban_handler, s
     call_command("hotline", "escalate")
 
     assert "催办 1 件" in capsys.readouterr().out
+
+
+def test_the_one_daily_sweep_escalates_hotline_requests_as_the_configured_supervisor(
+    late, supervisor, settings
+):
+    settings.FAZHI_HOTLINE_SUPERVISOR = supervisor.username
+    out = StringIO()
+
+    call_command("sweep", stdout=out)
+    call_command("sweep", stdout=StringIO())
+
+    assert "12345热线：催办1件" in out.getvalue()
+    assert levels(late.case) == [1]  # the second run changed nothing
+
+
+def test_without_a_supervisor_account_the_daily_sweep_says_escalation_waits(late, settings):
+    settings.FAZHI_HOTLINE_SUPERVISOR = "nobody-configured"
+    out = StringIO()
+
+    call_command("sweep", stdout=out)
+
+    assert "未配置督办账号" in out.getvalue() and levels(late.case) == []
