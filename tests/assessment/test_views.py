@@ -16,7 +16,7 @@ from fazhi.assessment.models import (
 )
 from fazhi.org.models import Role
 from tests.assessment.factories import cycle, evidence_leaves, late_filing, review_all
-from tests.org.factories import PASSWORD, UnitFactory, user_with_role
+from tests.org.factories import PASSWORD, UnitFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +271,49 @@ def test_unit_page_queries_do_not_grow_with_deductions(
 
 QUERIES_CYCLE_PAGE = 8
 QUERIES_UNIT_PAGE = 16
+
+
+def test_home_and_tree_list_four_cases(
+    client, supervisor, starter, urban, urban_handler, housing_handler, outsider
+):
+    c = cycle(supervisor, starter, [urban])
+    home, trees = reverse("assessment:home"), reverse("assessment:tree_list")
+    assert client.get(home).status_code == 302
+    no_role = UserFactory()
+    assert login(client, no_role).get(home).status_code == 403
+    assert login(client, no_role).get(trees).status_code == 403
+    page = login(client, urban_handler).get(home).content.decode()
+    assert c.name in page and "开启年度考核" not in page
+    assert c.name not in login(client, housing_handler).get(home).content.decode()  # not in its scope
+    assert c.name not in login(client, outsider).get(home).content.decode()
+    page = login(client, supervisor).get(trees).content.decode()
+    assert starter.name in page and "载入示范模板" in page
+
+
+def test_tree_import_through_the_page(client, supervisor, starter):
+    from fazhi.assessment import xlsx
+
+    content = xlsx.export_tree(starter)
+    upload = SimpleUploadedFile("指标.xlsx", content)
+    response = login(client, supervisor).post(
+        reverse("assessment:tree_import"), {"name": "明湖市指标", "version": "2026", "file": upload}
+    )
+    tree = IndicatorTree.objects.get(name="明湖市指标")
+    assert response.status_code == 302 and response["Location"] == tree.get_absolute_url()
+    bad = SimpleUploadedFile("指标.xlsx", content)
+    response = client.post(
+        reverse("assessment:tree_import"), {"name": "明湖市指标", "version": "2026", "file": bad}
+    )
+    assert response.status_code == 422
+    assert "已有版本" in response.content.decode()
+
+
+def test_indicator_editor_shows_the_rule(client, supervisor):
+    tree = services.tree_load_starter(actor=supervisor)
+    leaf = tree.indicators.get(code="1.2.1")
+    page = (
+        login(client, supervisor).get(reverse("assessment:indicator_edit", args=[leaf.pk])).content.decode()
+    )
+    assert "≥95:3；≥90:2；≥80:1；其他:0" in page
+    page = client.get(tree.get_absolute_url()).content.decode()
+    assert reverse("assessment:indicator_edit", args=[leaf.pk]) in page
