@@ -298,24 +298,45 @@ def _region_codes() -> dict[int, list[str]]:
     return chains
 
 
-def keyword_examples() -> list[Example]:
+def _leaf_words() -> list[tuple[str, list[str], list[str]]]:
+    """(code, path names, keywords) of every active third-level category, from the database."""
+    return [
+        (leaf.code, leaf.path_names(), leaf.keyword_list())
+        for leaf in Category.objects.filter(level=Category.Level.THIRD, is_active=True).select_related(
+            "parent__parent"
+        )
+    ]
+
+
+def shipped_leaf_words() -> list[tuple[str, list[str], list[str]]]:
+    """The same from the shipped category file (benchmarks: no database)."""
+    specs = read_categories()
+    names = {spec.code: spec.name for spec in specs}
+    return [
+        (
+            spec.code,
+            [names[spec.code[:n]] for n in range(2, len(spec.code) + 1, 2)],
+            [w.strip() for w in spec.keywords.replace("，", "、").split("、") if w.strip()],
+        )
+        for spec in specs
+        if spec.level == 3
+    ]
+
+
+def keyword_examples(leaves: list[tuple[str, list[str], list[str]]] | None = None) -> list[Example]:
     """Short examples for every active third-level category from its path and keywords.
 
     Three per category (the keywords dealt round-robin), so calibration's three folds each see
     every category, including those history has not met yet.
     """
     examples = []
-    for leaf in Category.objects.filter(level=Category.Level.THIRD, is_active=True).select_related(
-        "parent__parent"
-    ):
-        keywords = leaf.keyword_list()
-        path = leaf.path_names()
+    for code, path, keywords in _leaf_words() if leaves is None else leaves:
         for i in range(MIN_CLASS_EXAMPLES):
             dealt = keywords[i::MIN_CLASS_EXAMPLES]
             examples.append(
                 Example(
                     text=" ".join([path[-1], *dealt] if dealt else path[i % len(path) :]),
-                    category_code=leaf.code,
+                    category_code=code,
                     region_id=None,
                     request_type="",
                     unit_id=None,
@@ -326,6 +347,46 @@ def keyword_examples() -> list[Example]:
 
 
 # --- training -------------------------------------------------------------------------------------
+
+
+def example_row(
+    e: Example, regions: dict[int, list[str]], *, category_code: str | None = None
+) -> tuple[str, str]:
+    """(text, context tokens) as both pipelines read an example."""
+    context = context_tokens(
+        region_codes=regions.get(e.region_id, []),
+        category_code=e.category_code if category_code is None else category_code,
+        request_type=e.request_type,
+    )
+    return (e.text, context)
+
+
+def fit_models(
+    category_examples: list[Example],
+    unit_examples: list[Example],
+    *,
+    regions: dict[int, list[str]],
+    keywords: list[Example],
+    max_words: int = 40_000,
+    max_chars: int = 60_000,
+) -> tuple[Pipeline, Pipeline | None]:
+    """The category and lead-unit pipelines, fitted; no database (the benchmark calls it too)."""
+    category_train = category_examples + keywords
+    category_model = category_pipeline(max_words=max_words, max_chars=max_chars)
+    category_model.fit(
+        [example_row(e, regions) for e in category_train],
+        [e.category_code for e in category_train],
+        classify__sample_weight=np.array([e.weight for e in category_train]),
+    )
+    unit_model = None
+    if len({e.unit_id for e in unit_examples}) >= 2:
+        unit_model = unit_pipeline(max_words=max_words, max_chars=max_chars)
+        unit_model.fit(
+            [example_row(e, regions) for e in unit_examples],
+            [e.unit_id for e in unit_examples],
+            classify__sample_weight=np.array([e.weight for e in unit_examples]),
+        )
+    return category_model, unit_model
 
 
 @dataclass
@@ -390,29 +451,17 @@ def routing_model_train(
     train, holdout = train_test_split(history, test_size=HOLDOUT_SHARE, random_state=20240923, shuffle=True)
 
     def row(e: Example, *, category_code: str | None = None) -> tuple[str, str]:
-        context = context_tokens(
-            region_codes=regions.get(e.region_id, []),
-            category_code=e.category_code if category_code is None else category_code,
-            request_type=e.request_type,
-        )
-        return (e.text, context)
+        return example_row(e, regions, category_code=category_code)
 
-    category_train = [e for e in train if e.category_code in categories] + keyword_examples()
-    category_model = category_pipeline(max_words=max_words, max_chars=max_chars)
-    category_model.fit(
-        [row(e) for e in category_train],
-        [e.category_code for e in category_train],
-        classify__sample_weight=np.array([e.weight for e in category_train]),
+    keywords = keyword_examples()
+    category_model, unit_model = fit_models(
+        [e for e in train if e.category_code in categories],
+        [e for e in train if e.unit_id in units],
+        regions=regions,
+        keywords=keywords,
+        max_words=max_words,
+        max_chars=max_chars,
     )
-    unit_train = [e for e in train if e.unit_id in units]
-    unit_model = None
-    if len({e.unit_id for e in unit_train}) >= 2:
-        unit_model = unit_pipeline(max_words=max_words, max_chars=max_chars)
-        unit_model.fit(
-            [row(e) for e in unit_train],
-            [e.unit_id for e in unit_train],
-            classify__sample_weight=np.array([e.weight for e in unit_train]),
-        )
     train_seconds = time.perf_counter() - started
 
     # Held-out measurement, including what the unit model gets when the category is the model's.
@@ -461,7 +510,7 @@ def routing_model_train(
             "corrected_examples": sum(1 for e in history if e.weight == CORRECTED_WEIGHT),
             "dropped_rare_category_examples": sum(1 for e in train if e.category_code not in categories),
             "dropped_rare_unit_examples": sum(1 for e in train if e.unit_id not in units),
-            "keyword_examples": len(category_train) - sum(1 for e in train if e.category_code in categories),
+            "keyword_examples": len(keywords),
         }
     )
 
@@ -727,3 +776,64 @@ def predict_batch_seconds(texts: list[str]) -> float:
     for text in texts:
         predict(text=text, explain=False)
     return time.perf_counter() - started
+
+
+# --- measuring on labelled texts ------------------------------------------------------------------
+
+
+def read_labelled(path) -> list[tuple[str, str]]:
+    """ "代码<TAB>文本" lines ('#' lines are comments); the code is 2, 4 or 6 digits."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, _, text = line.partition("\t")
+            rows.append((code.strip(), text.strip()))
+    return rows
+
+
+def measure_texts(
+    category_model: Pipeline,
+    unit_model: Pipeline | None,
+    labelled: list[tuple[str, str]],
+    *,
+    threshold: float,
+    unit_ok=None,
+) -> dict:
+    """Accuracy by category level and for the unit, and what the threshold would let through.
+
+    Texts are read as the intake reads them (no region, no request type, the unit model given
+    the model's category). `unit_ok(code, predicted_unit)` says whether a unit is a right lead
+    unit for a labelled code; without it units are not measured.
+    """
+    rows = [(text, "") for _, text in labelled]
+    p = probabilities(category_model, rows)
+    best = p.argmax(axis=1)
+    confidence = p.max(axis=1)
+    guessed = [str(category_model.classes_[i]) for i in best]
+    result: dict = {"texts": len(labelled)}
+    for level, cut in ((1, 2), (2, 4), (3, 6)):
+        pairs = [
+            (code[:cut], g[:cut]) for (code, _), g in zip(labelled, guessed, strict=True) if len(code) >= cut
+        ]
+        result[f"level{level}"] = (sum(a == b for a, b in pairs) / len(pairs)) if pairs else None
+    sure = confidence >= threshold
+    right1 = np.array([code[:2] == g[:2] for (code, _), g in zip(labelled, guessed, strict=True)])
+    result["category_coverage"] = float(sure.mean())
+    result["category_precision_level1"] = float(right1[sure].mean()) if sure.any() else None
+    if unit_model is not None and unit_ok is not None and all(len(code) == 6 for code, _ in labelled):
+        unit_rows = [
+            (text, context_tokens(region_codes=[], category_code=g, request_type=""))
+            for (_, text), g in zip(labelled, guessed, strict=True)
+        ]
+        up = probabilities(unit_model, unit_rows)
+        units = unit_model.classes_[up.argmax(axis=1)]
+        unit_right = np.array([unit_ok(code, u) for (code, _), u in zip(labelled, units, strict=True)])
+        unit_sure = up.max(axis=1) >= threshold
+        result["unit"] = float(unit_right.mean())
+        result["unit_coverage"] = float(unit_sure.mean())
+        result["unit_precision"] = float(unit_right[unit_sure].mean()) if unit_sure.any() else None
+        # What routes on its own: the unit only as sure as the category it was read with.
+        routed = np.minimum(up.max(axis=1), confidence) >= threshold
+        result["routed_coverage"] = float(routed.mean())
+        result["routed_precision"] = float(unit_right[routed].mean()) if routed.any() else None
+    return result

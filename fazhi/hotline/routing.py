@@ -217,9 +217,14 @@ def suggest_route(
 
     if learned is not None and learned.lead_unit is not None and learned.unit_confidence >= model_floor:
         suggestion.source, suggestion.lead_unit = "model", learned.lead_unit
-        suggestion.confidence = round(learned.unit_confidence, 2)
+        # The unit was read with the suggested category: it is no surer than that category, or a
+        # confident unit for a wrongly guessed matter would route on its own.
+        sure = learned.unit_confidence
+        if suggestion.category_source != "operator":
+            sure = min(sure, suggestion.category_confidence)
+        suggestion.confidence = round(sure, 2)
         suggestion.reasons.append(
-            f"派单模型第{learned.version}版（{learned.samples}件历史工单）：类似诉求多由{learned.lead_unit.name}办理，置信度{learned.unit_confidence:.0%}。"
+            f"派单模型第{learned.version}版（{learned.samples}件历史工单）：类似诉求多由{learned.lead_unit.name}办理，置信度{suggestion.confidence:.0%}。"
         )
         return suggestion
 
