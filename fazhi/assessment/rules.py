@@ -14,7 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from fazhi.assessment.models import ScoringRule
-from fazhi.cases.models import Case
+from fazhi.cases.models import Case, CaseType
 from fazhi.metrics import compute
 from fazhi.metrics.registry import local_date, registry
 from fazhi.org.models import Unit
@@ -128,6 +128,14 @@ def event_cases(rule: ScoringRule, *, unit: Unit, year: int) -> QuerySet[Case]:
     if rule.source == ScoringRule.Source.LAWSUIT_LOST:
         return lost_lawsuit_cases(unit=unit, year=year)
     raise ValueError(f"未知的事件来源 {rule.source}")
+
+
+def event_label(rule: ScoringRule) -> str:
+    """What the rule counts, in the words of the record: "规范性文件备案超期", "行政诉讼败诉"."""
+    if rule.source == ScoringRule.Source.LAWSUIT_LOST:
+        return "行政诉讼败诉"
+    name = CaseType.objects.filter(code=rule.case_type_code).values_list("name", flat=True).first()
+    return f"{name or rule.case_type_code}超期"
 
 
 def event_reason(rule: ScoringRule, case: Case) -> str:

@@ -49,6 +49,12 @@ def _q(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
+def _shown(value: Decimal) -> str:
+    """2.00 → "2", 0.50 → "0.5": points as people write them."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _require_manager(actor: User) -> None:
     if not permissions.can_manage(actor):
         raise PermissionDenied("只有法治督察人员（法治办）可以管理考核。")
@@ -477,9 +483,10 @@ def _events_score(cycle: AssessmentCycle, unit: Unit, leaf: Indicator) -> tuple[
         active += points
         created += 1
     count = found.count()
-    basis = f"{rule.get_source_display().split('（')[0]}{count}件，每件扣{rule.points_per_record}分，扣{active}分（上限{cap}）"
+    what = rules.event_label(rule)
+    basis = f"{what}{count}件，每件扣{_shown(rule.points_per_record)}分，扣{_shown(active)}分（上限{_shown(cap)}分）"
     if not count:
-        basis = f"{cycle.year}年无{rule.get_source_display().split('（')[0]}记录，不扣分"
+        basis = f"{cycle.year}年无{what}记录，不扣分"
     return _score_put(
         cycle=cycle, unit=unit, indicator=leaf, points=leaf.max_score - active, basis=basis
     ), created
@@ -491,7 +498,7 @@ def _recompute_events(cycle: AssessmentCycle, unit: Unit, leaf: Indicator) -> Sc
     ).aggregate(total=Sum("points"))["total"] or Decimal("0")
     score = Score.objects.get(cycle=cycle, unit=unit, indicator=leaf)
     score.points = _q(max(Decimal("0"), leaf.max_score - active))
-    score.basis = f"{score.basis.split('；')[0]}；申诉处理后有效扣分{active}分"[:300]
+    score.basis = f"{score.basis.split('；')[0]}；申诉处理后有效扣分{_shown(active)}分"[:300]
     score.save(update_fields=["points", "basis"])
     return score
 

@@ -80,7 +80,7 @@ def test_deductions_stop_at_the_cap(supervisor, starter, urban, urban_handler):
     assert rows.count() == 3
     score = Score.objects.get(cycle=c, unit=urban, indicator=leaf(starter, "2.1.1"))
     assert score.points == 0
-    assert "4件" in score.basis
+    assert score.basis == "规范性文件备案超期4件，每件扣2分，扣6分（上限6分）"
 
 
 def test_an_open_case_past_its_deadline_counts_but_one_not_yet_due_does_not(supervisor, starter, urban):
