@@ -97,9 +97,10 @@ def test_holds_on_citizen_wording_it_never_saw(trained):
 # --- the demo city's wording (phrasebook) against texts written apart from it ---------------------
 # Trained as `fazhi hotline train` trains (learning.fit_models) on 2 000 requests worded and routed as
 # the demo history words and routes them. Measured with this fixture (2026-11-22): blind set (160
-# texts, never used to find errors) first level 73 %, unit 76 %, of the category suggestions at
-# ≥ 60 % confidence 90 % right; the old 65 texts 91 %. The floors leave room for library noise,
-# not for a phrasebook that stopped generalising. Full-size figures: benchmarks/eval_routing.py.
+# texts, never used to find errors) first level 78 %, unit 81 %, of the category suggestions at
+# ≥ 60 % confidence 90 % right; the old 65 texts 89 %. Training took 30 s on the shared machine
+# (load 5). The floors leave room for library noise, not for a phrasebook that stopped
+# generalising. Full-size figures: benchmarks/eval_routing.py, docs/performance.md.
 PHRASEBOOK_REQUESTS = 2000
 BLIND_MIN_FIRST_LEVEL = 0.65
 BLIND_MIN_UNIT = 0.65
