@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from fazhi.cases import services as case_services
@@ -196,10 +196,14 @@ def ticket_register(
             if routed.routable:
                 lead_unit, co_units = routed.lead_unit, routed.co_units
         handling_unit = lead_unit or centre
-        limit = handling_limit_for(category, request_type)
+        # One query for the case type and whether any local limit could apply (most set none).
+        case_type = CaseType.objects.annotate(
+            any_limit=Exists(HandlingLimit.objects.filter(Q(request_type="") | Q(request_type=request_type)))
+        ).get(code=HOTLINE_CASE_TYPE)
+        limit = handling_limit_for(category, request_type) if case_type.any_limit else None
         # The case first, so that the ticket is written once, already linked to it.
         ticket.case = case_services.case_open(
-            case_type=CaseType.objects.get(code=HOTLINE_CASE_TYPE),
+            case_type=case_type,
             title=_title(ticket.content),
             description=ticket.content,
             handling_unit=handling_unit,

@@ -11,8 +11,8 @@ from tests.hotline.factories import register
 
 pytestmark = pytest.mark.django_db
 
-# SAVEPOINT/RELEASE, local limits, case type, ticket INSERT, audit INSERT (6) around case_open (15).
-INTAKE_QUERIES = 21
+# SAVEPOINT/RELEASE, case type with "any local limit?", ticket INSERT, audit INSERT (5) around case_open (15).
+INTAKE_QUERIES = 20
 
 
 def test_intake_writes_each_row_once_in_a_pinned_number_of_queries(
