@@ -42,6 +42,9 @@ from fazhi.org.models import Unit, User
 STARTER_TREE = Path(__file__).parent / "data" / "starter_tree.json"
 RECTIFICATION_CASE_TYPE = "rectification"
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_SUFFIXES = frozenset(
+    {".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".zip"}
+)
 CENT = Decimal("0.01")
 
 
@@ -571,6 +574,12 @@ def evidence_add(
     _require_submitting(submission, actor)
     if indicator.tree_id != submission.cycle.tree_id or indicator.children.exists():
         raise ValidationError({"indicator": "佐证材料须对应本次考核的评分项。"})
+    if Path(upload.name).suffix.lower() not in EVIDENCE_SUFFIXES:
+        raise ValidationError(
+            {
+                "file": f"文件“{upload.name}”的格式不能作为佐证材料，请上传{'、'.join(sorted(EVIDENCE_SUFFIXES))}格式的文件。"
+            }
+        )
     if upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": f"文件“{upload.name}”超过20MB，请压缩或拆分后上传。"})
     digest = hashlib.sha256()

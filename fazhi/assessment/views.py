@@ -272,6 +272,7 @@ def cycle_detail(request, pk: int):
             "totals": {r["unit_id"]: r for r in cycle.scores.values("unit_id").annotate(**_totals())},
             "appeals": selectors.appeals_pending(cycle) if manager else [],
             "results": selectors.results_visible_to(request.user, cycle),
+            "rectifications": selectors.rectifications_visible_to(request.user, cycle),
             "can_manage": manager,
         },
     )

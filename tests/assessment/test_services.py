@@ -332,3 +332,15 @@ def test_command_loads_the_template_once(supervisor):
     call_command("assessment_starter", "--as", supervisor.username, stdout=out)
     assert IndicatorTree.objects.count() == 1
     assert "模板" in out.getvalue() and "草稿" in out.getvalue()
+
+
+def test_evidence_must_be_a_document_or_picture(supervisor, starter, urban, urban_handler):
+    c = cycle(supervisor, starter, [urban])
+    services.cycle_advance(actor=supervisor, cycle=c)
+    with pytest.raises(ValidationError, match="格式不能作为佐证材料"):
+        services.evidence_add(
+            actor=urban_handler,
+            submission=c.submissions.get(),
+            indicator=evidence_leaves(starter)[0],
+            upload=SimpleUploadedFile("run.exe", b"MZ"),
+        )

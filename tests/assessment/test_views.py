@@ -269,7 +269,7 @@ def test_unit_page_queries_do_not_grow_with_deductions(
         client.get(reverse("assessment:submission", args=[c.pk, urban.pk]))
 
 
-QUERIES_CYCLE_PAGE = 8
+QUERIES_CYCLE_PAGE = 9
 QUERIES_UNIT_PAGE = 16
 
 
@@ -317,3 +317,17 @@ def test_indicator_editor_shows_the_rule(client, supervisor):
     assert "≥95:3；≥90:2；≥80:1；其他:0" in page
     page = client.get(tree.get_absolute_url()).content.decode()
     assert reverse("assessment:indicator_edit", args=[leaf.pk]) in page
+
+
+def test_cycle_page_tracks_rectification_to_closure(client, published, supervisor, urban, urban_handler):
+    from fazhi.cases import services as case_services
+
+    deduction = Deduction.objects.get()
+    rectification = services.rectification_open(
+        actor=supervisor, cycle=published, unit=urban, indicator=deduction.indicator, deduction=deduction
+    )
+    page = login(client, supervisor).get(published.get_absolute_url()).content.decode()
+    assert rectification.case.number in page and "办理中" in page.split('id="rectifications"')[1]
+    case_services.case_close(case=rectification.case, actor=urban_handler, note="已建立报备台账并专人负责。")
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert "销号" in page.split('id="rectifications"')[1]
