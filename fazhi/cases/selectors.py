@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from fazhi.cases.models import Case, CaseUnit, Notice, Supervision
 from fazhi.cases.permissions import CONFIDENTIAL_ROLES, HANDLING_ROLES
 from fazhi.core.calendar import get_calendar
 from fazhi.core.deadlines import ClockState, clock_state
-from fazhi.org.models import Unit, User
+from fazhi.org.models import User
 from fazhi.org.permissions import CASEWORK_ROLES, unit_scope
 
 
@@ -26,13 +26,8 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     if scope.all:
         visible = Case.objects.all()
     else:
-        # Two indexed sets joined with UNION ALL (case_unit_status_due_idx, caseunit_unit_active_idx)
-        # rather than `lead OR EXISTS(co-handling)`: an OR keeps the planner from a semi-join, so
-        # it filtered every case row (docs/performance.md, 12345 hotline).
-        units = Unit.objects.filter(scope.q()).values("pk")
-        led = Case.objects.filter(handling_unit__in=units).values("pk").order_by()
-        co_handled = CaseUnit.objects.filter(unit__in=units, is_active=True).values("case_id").order_by()
-        visible = Case.objects.filter(pk__in=led.union(co_handled, all=True))
+        co_handled = CaseUnit.objects.filter(case=OuterRef("pk"), is_active=True).filter(scope.q("unit"))
+        visible = Case.objects.filter(scope.q("handling_unit") | Q(Exists(co_handled)))
     confidential_scope = unit_scope(user, CONFIDENTIAL_ROLES)
     if not confidential_scope.all:
         visible = visible.filter(Q(is_confidential=False) | confidential_scope.q("handling_unit"))
