@@ -331,3 +331,24 @@ def test_cycle_page_tracks_rectification_to_closure(client, published, superviso
     case_services.case_close(case=rectification.case, actor=urban_handler, note="已建立报备台账并专人负责。")
     page = client.get(published.get_absolute_url()).content.decode()
     assert "销号" in page.split('id="rectifications"')[1]
+
+
+@pytest.mark.parametrize("months", [(2,), (2, 5, 8)])
+def test_results_page_queries_do_not_grow_with_deductions(
+    months, client, supervisor, starter, urban, urban_handler, housing, django_assert_num_queries
+):
+    for month in months:
+        late_filing(urban, urban_handler, received=(2025, month, 3), closed=(2025, month + 2, 20))
+    c = cycle(supervisor, starter, [urban, housing])
+    services.cycle_advance(actor=supervisor, cycle=c)
+    services.cycle_advance(actor=supervisor, cycle=c)
+    review_all(supervisor, c)
+    services.cycle_publish(actor=supervisor, cycle=c)
+    assert Deduction.objects.count() == len(months)
+    login(client, supervisor)
+    with django_assert_num_queries(QUERIES_RESULTS_PAGE):
+        page = client.get(reverse("assessment:results", args=[c.pk]))
+    assert all(d.case.number in page.content.decode() for d in Deduction.objects.select_related("case"))
+
+
+QUERIES_RESULTS_PAGE = 11
