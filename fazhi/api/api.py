@@ -24,6 +24,7 @@ def permission_denied(request, exc: PermissionDenied):
 
 
 def _mount() -> None:
+    from fazhi.assessment.api import router as assessment_router
     from fazhi.cases.api import router as cases_router
     from fazhi.hotline.api import router as hotline_router
     from fazhi.legal.api import router as legal_router
@@ -41,6 +42,7 @@ def _mount() -> None:
     api.add_router("/suggestions", suggestions_router)
     api.add_router("/mediation", mediation_router)
     api.add_router("/reports", reports_router)
+    api.add_router("/assessment", assessment_router)
 
 
 _mount()
