@@ -3,7 +3,7 @@ a unit's staff only their own unit's submission, scores, deductions and results.
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from fazhi.assessment import permissions
 from fazhi.assessment.models import (
@@ -97,25 +97,6 @@ def rectifications_visible_to(user: User, cycle: AssessmentCycle) -> QuerySet[Re
         .select_related("unit", "indicator", "case", "deduction__case")
         .order_by("unit__sort_order", "unit_id", "indicator__order")
     )
-
-
-def review_board(cycle: AssessmentCycle) -> dict:
-    """For the reviewer: each unit's submission state and how many of its leaves are scored."""
-    from fazhi.assessment.models import Submission
-
-    submissions = (
-        Submission.objects.filter(cycle=cycle)
-        .select_related("unit")
-        .prefetch_related(Prefetch("evidence"))
-        .order_by("unit__sort_order", "unit_id")
-    )
-    scored = dict(
-        Score.objects.filter(cycle=cycle)
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .values_list("unit_id", "n")
-    )
-    return {"submissions": submissions, "scored": scored}
 
 
 def lost_points(cycle: AssessmentCycle, units: QuerySet[Unit] | None = None) -> dict[int, list[dict]]:

@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fazhi.assessment import rules, services
 from fazhi.assessment.models import (
@@ -344,3 +346,28 @@ def test_evidence_must_be_a_document_or_picture(supervisor, starter, urban, urba
             indicator=evidence_leaves(starter)[0],
             upload=SimpleUploadedFile("run.exe", b"MZ"),
         )
+
+
+def test_a_lower_is_better_figure_uses_upper_bands(supervisor, starter, urban, monkeypatch):
+    from fazhi.metrics import compute
+
+    real = compute.figure
+
+    def pretend(metric, **kwargs):
+        return (
+            compute.Figure(metric, 3, 40)
+            if metric.code.endswith("correction_rate")
+            else real(metric, **kwargs)
+        )
+
+    monkeypatch.setattr(compute, "figure", pretend)
+    outcome = rules.metric_score(leaf(starter, "6.1.1").rule, unit=urban, year=2025)
+    assert outcome.points == Decimal("2")  # 7.5% is over 5 but within 10
+    assert outcome.basis == "纠错率7.5%（≤10档）"
+
+
+@given(st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=30))
+def test_rank_is_one_plus_the_units_strictly_ahead(totals):
+    ranks = services.ranking({i: Decimal(t) for i, t in enumerate(totals)})
+    for i, total in enumerate(totals):
+        assert ranks[i] == 1 + sum(1 for other in totals if other > total)
