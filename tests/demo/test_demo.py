@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from fazhi.assessment import demo as assessment_demo
 from fazhi.cases.models import Case, CaseType, Notice
 from fazhi.cases.selectors import cases_on_workbench, clock_of, notices_for, supervisions_received
 from fazhi.core.audit import verify_chain
@@ -21,12 +22,15 @@ from fazhi.core.deadlines import ClockState
 from fazhi.core.models import AuditEvent
 from fazhi.demo import data
 from fazhi.demo.city import DemoCityExists, build_city, city_digest, credit_code, organisation_code
+from fazhi.hotline.models import Ticket
 from fazhi.legal import demo as legal_demo
 from fazhi.legal.models import Attendance, Lawsuit, LegalDocument, Reconsideration
 from fazhi.mediation import demo as mediation_demo
 from fazhi.org.models import BoundaryItem, Membership, Region, ResponsibilityItem, Role, Unit, User
 from fazhi.org.permissions import roles_of
 from fazhi.org.validators import credit_code_problem, region_code_problem
+from fazhi.portal import demo as portal_demo
+from fazhi.reports import demo as reports_demo
 from fazhi.suggestions import demo as suggestions_demo
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,11 +43,19 @@ EXPECTED_COUNTS = {
     "communities": 120,
     "units": 83,
     "units_merged": 2,
-    "users": 177,
-    "memberships": 177,
+    "users": 177 + 1,  # + the portal's intake account
+    "memberships": 177 + 1,
     "responsibility_items": 397,
     "boundary_items": 12,
-    "cases": 60 + HISTORY + suggestions_demo.CASES + mediation_demo.CASES + legal_demo.CASES,
+    "cases": 60
+    + HISTORY
+    + suggestions_demo.CASES
+    + mediation_demo.CASES
+    + legal_demo.CASES
+    + assessment_demo.CASES
+    + len(portal_demo.REQUESTS)
+    + 1  # the government's annual report (a case with its 1 April deadline) …
+    + len(reports_demo.DEPARTMENTS),  # … and the departments' (1 March)
 }
 
 
@@ -72,6 +84,12 @@ def test_the_same_seed_builds_the_same_city(city, db):
 
 def test_the_city_holds_the_registers_of_a_prefecture_level_city(summary):
     counts = {key: summary.counts[key] for key in EXPECTED_COUNTS}
+    # Every request is registered; one answered without dispatch (a matter for the courts, say)
+    # or merged into an open request about the same thing (并单) opens no case of its own.
+    assert Ticket.objects.filter(created_by__username=portal_demo.PORTAL_ACCOUNT).count() == len(
+        portal_demo.REQUESTS
+    )
+    counts["cases"] += Ticket.objects.filter(case__isnull=True).count()
 
     assert counts == EXPECTED_COUNTS
     assert summary.counts["cases_overdue"] > 0
