@@ -192,3 +192,13 @@ def test_unreadable_files_get_a_clear_message(name, data, message):
 def test_gbk_text_files_are_read():
     review = review_file("gbk.txt", "全年共受理行政复议案件12件，审结10件。".encode("gbk"))
     assert values(review, "reconsideration.accepted") == [12]
+
+
+def test_an_on_time_rate_is_read_as_its_own_figure_not_as_closed_over_received():
+    text = COUNTY.replace("办结率97.6％，", "办结率97.6％，按时办结率91.2%，")
+
+    review = review_text(text)
+
+    assert values(review, "hotline.on_time_rate") == [Decimal("91.2")]
+    assert values(review, "hotline.closure_rate") == [Decimal("97.6")]
+    assert not [explanation for explanation in failing(review) if "91.2" in explanation]
