@@ -245,6 +245,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fazhi@localhost")
 FAZHI_EMAIL_NOTICES = env_bool("FAZHI_EMAIL_NOTICES", False)
 # 12345: the supervisor account the escalation sweep and 差评 rectification tasks act as (username).
 FAZHI_HOTLINE_SUPERVISOR = os.environ.get("FAZHI_HOTLINE_SUPERVISOR", "")
+# The 12345 centre operator account portal submissions are registered as (the demo creates it).
+FAZHI_PORTAL_OPERATOR = os.environ.get("FAZHI_PORTAL_OPERATOR", "portal")
 
 LOGGING = {
     "version": 1,
