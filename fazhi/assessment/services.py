@@ -35,7 +35,7 @@ from fazhi.assessment.models import (
 )
 from fazhi.cases import services as case_services
 from fazhi.cases.models import CaseType
-from fazhi.core import audit
+from fazhi.core import audit, uploads
 from fazhi.metrics.registry import registry
 from fazhi.org.models import Unit, User
 
@@ -580,8 +580,9 @@ def evidence_add(
                 "file": f"文件“{upload.name}”的格式不能作为佐证材料，请上传{'、'.join(sorted(EVIDENCE_SUFFIXES))}格式的文件。"
             }
         )
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": f"文件“{upload.name}”超过20MB，请压缩或拆分后上传。"})
+    problem = uploads.upload_problem(upload, allowed=uploads.DOCUMENTS, max_bytes=MAX_EVIDENCE_BYTES)
+    if problem:
+        raise ValidationError({"file": problem})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -29,7 +29,7 @@ from fazhi.cases.models import (
     Suspension,
     TimelineEntry,
 )
-from fazhi.core import audit
+from fazhi.core import audit, uploads
 from fazhi.core.deadlines import ClockState, Period, due_date
 from fazhi.org.models import Unit, User
 
@@ -580,10 +580,9 @@ def attachment_add(
 ) -> Attachment:
     if not permissions.can_contribute(actor, case):
         raise PermissionDenied("只有主办或协办单位可以上传附件。")
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {"file": f"附件「{upload.name}」超过{MAX_ATTACHMENT_BYTES // 1024 // 1024}MB。"}
-        )
+    problem = uploads.upload_problem(upload, allowed=uploads.DOCUMENTS, max_bytes=MAX_ATTACHMENT_BYTES)
+    if problem:
+        raise ValidationError({"file": problem})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -23,7 +23,7 @@ from fazhi.cases import permissions as case_permissions
 from fazhi.cases import services as cases
 from fazhi.cases.models import Case, CaseType, Notice
 from fazhi.cases.selectors import cases_visible_to
-from fazhi.core import audit, crypto
+from fazhi.core import audit, crypto, uploads
 from fazhi.core.calendar import CalendarRangeError
 from fazhi.core.deadlines import ClockState, add_period, clock_state, due_date
 from fazhi.legal import catalogue, documents, permissions
@@ -777,8 +777,11 @@ def answer_submit(
     if not files:
         errors["files"] = "请上传书面答复书和作出行政行为的证据、依据材料（第四十八条）。"
     for upload in files:
-        if upload.size > cases.MAX_ATTACHMENT_BYTES:
-            errors["files"] = f"文件「{upload.name}」超过{cases.MAX_ATTACHMENT_BYTES // 1024 // 1024}MB。"
+        problem = uploads.upload_problem(
+            upload, allowed=uploads.DOCUMENTS, max_bytes=cases.MAX_ATTACHMENT_BYTES
+        )
+        if problem:
+            errors["files"] = problem
     _raise(errors)
     answer = RespondentAnswer.objects.create(
         reconsideration=rec, unit=rec.respondent, text=text, submitted_at=timezone.now(), submitted_by=actor
