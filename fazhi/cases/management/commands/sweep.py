@@ -18,8 +18,10 @@ logger = logging.getLogger(__name__)
 
 
 def sweep_steps() -> list:
-    """The apps with periodic rules, in INSTALLED_APPS order."""
-    return [config for config in apps.get_app_configs() if callable(getattr(config, "daily_sweep", None))]
+    """The apps with periodic rules, in INSTALLED_APPS order; an app that must see the others'
+    changes (the metrics rollup) sets a higher `sweep_order` to run after them."""
+    steps = [config for config in apps.get_app_configs() if callable(getattr(config, "daily_sweep", None))]
+    return sorted(steps, key=lambda config: getattr(config, "sweep_order", 0))
 
 
 class Command(BaseCommand):

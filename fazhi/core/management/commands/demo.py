@@ -1,13 +1,39 @@
+import io
+import logging
+import threading
+import time
 import unicodedata
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import close_old_connections, connections
 
 from fazhi.demo import data
 from fazhi.demo.city import DemoCityExists, DemoSummary, build_city
+from fazhi.metrics.rollups import rollup_run
+
+logger = logging.getLogger(__name__)
+
+SWEEP_EVERY_SECONDS = 30 * 60
+
+
+def _sweep_while_serving(every: int) -> None:
+    """The demo has no cron: while it serves, run the one daily job (`fazhi sweep`: reminders,
+    escalations, the metrics rollup) as the scheduler would in production."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                call_command("sweep", stdout=io.StringIO())
+            except Exception:
+                logger.exception("demo sweep failed")
+            finally:
+                close_old_connections()
+
+    threading.Thread(target=loop, name="demo-sweep", daemon=True).start()
 
 
 def _width(text: str) -> int:
@@ -63,11 +89,13 @@ class Command(BaseCommand):
             summary = build_city(scale=scale, seed=seed, progress=verbosity > 0, hotline_history=history)
         except DemoCityExists as exc:
             raise CommandError(str(exc)) from None
+        rollup_run(full=True)  # the cockpit reads rollups, as after the scheduled job
         token = self._operator_token(summary)
         open311_key = self._open311_key(summary)
         call_command("collectstatic", interactive=False, verbosity=0)
         self._report(summary, token, open311_key)
         if not no_serve:
+            _sweep_while_serving(SWEEP_EVERY_SECONDS)
             call_command("serve", port=port)
 
     def _prepare_database(self, *, force: bool) -> None:
