@@ -210,7 +210,9 @@ STATES = [
 def ticket_list(request):
     state = request.GET.get("state", "")
     tickets = selectors.tickets_list(request.user, state=state, q=request.GET.get("q", "").strip())
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Open lists are counted exactly; lists over the history stop counting at 10 000 ("10 000+").
+    pager = Paginator if state in ("unsigned", "handling") else selectors.CappedPaginator
+    page = pager(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(t, clock_of(t.case, today=today) if t.case_id else None) for t in page.object_list]
     return render(

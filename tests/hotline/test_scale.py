@@ -2,10 +2,11 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from fazhi.core import audit
 from fazhi.core.models import AuditEvent
-from fazhi.hotline import selectors
+from fazhi.hotline import selectors, views
 from fazhi.hotline.models import Ticket
 from tests.hotline.factories import register
 
@@ -81,3 +82,19 @@ def test_a_short_list_is_counted_exactly(operator, community, road_rule):
     paginator = selectors.CappedPaginator(selectors.tickets_list(operator), 50)
 
     assert (paginator.count, paginator.count_capped) == (2, False)
+
+
+def test_the_list_page_says_plus_when_it_stopped_counting_but_counts_open_work_exactly(
+    client, operator, community, road_rule, monkeypatch
+):
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for _ in range(5):
+        register(operator, community)
+    client.force_login(operator)
+
+    everything = client.get(reverse("hotline:list")).content.decode()
+    unsigned = client.get(reverse("hotline:list"), {"state": "unsigned"}).content.decode()
+
+    assert "共3+件" in everything
+    assert "共5件" in unsigned
