@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -115,10 +115,22 @@ def _current_extensions(case: Case) -> list[str]:
 
 
 def _next_number(case_type: CaseType, year: int) -> str:
-    sequence, _ = NumberSequence.objects.select_for_update().get_or_create(case_type=case_type, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return case_type.number_format.format(prefix=case_type.number_prefix, year=year, seq=sequence.last)
+    # One statement takes the number and locks the row until commit, so no two cases share it.
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE case_type_id = %s AND year = %s RETURNING last",
+            [case_type.pk, year],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        seq = row[0]
+    else:  # the first case of its type this year
+        sequence, _ = NumberSequence.objects.select_for_update().get_or_create(case_type=case_type, year=year)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+        seq = sequence.last
+    return case_type.number_format.format(prefix=case_type.number_prefix, year=year, seq=seq)
 
 
 def _enter_stage(case: Case, stage: CaseStage | None, *, on: date) -> None:
@@ -159,7 +171,8 @@ def case_open(
         )
     if period:
         _parse_period(period, "period")
-    stage_codes = set(case_type.stages.values_list("code", flat=True))
+    stages = list(case_type.stages.order_by("order"))
+    stage_codes = {stage.code for stage in stages}
     for code, stage_period in (stage_periods or {}).items():
         if code not in stage_codes:
             raise ValidationError({"stage_periods": f"案件类型「{case_type.name}」没有「{code}」阶段。"})
@@ -182,11 +195,16 @@ def case_open(
         created_by=actor,
     )
     case.due_date = due_date(start=start, period=case_period(case), roll_forward=case_type.roll_forward)
-    _enter_stage(case, case_type.stages.order_by("order").first(), on=start)
+    _enter_stage(case, stages[0] if stages else None, on=start)
     case.save()
-    CaseUnit.objects.create(case=case, unit=handling_unit, role=CaseUnit.Role.LEAD, assigned_at=received_at)
     CaseUnit.objects.bulk_create(
-        CaseUnit(case=case, unit=unit, role=CaseUnit.Role.CO, assigned_at=received_at) for unit in co_units
+        [
+            CaseUnit(case=case, unit=handling_unit, role=CaseUnit.Role.LEAD, assigned_at=received_at),
+            *(
+                CaseUnit(case=case, unit=unit, role=CaseUnit.Role.CO, assigned_at=received_at)
+                for unit in co_units
+            ),
+        ]
     )
     _log(
         case,
@@ -196,14 +214,17 @@ def case_open(
         note=f"登记并交办{handling_unit.name}",
         due=case.due_date.isoformat(),
     )
-    for unit in [handling_unit, *co_units]:
-        _notify(
+    # A case opened just now has no notices yet: one INSERT, not a look-up per unit.
+    Notice.objects.bulk_create(
+        Notice(
+            key=f"assigned:{case.pk}:{unit.pk}",
             unit=unit,
             case=case,
             kind=Notice.Kind.ASSIGNED,
-            title=f"新交办：{case.number} {case.title}",
-            key=f"assigned:{case.pk}:{unit.pk}",
+            title=f"新交办：{case.number} {case.title}"[:200],
         )
+        for unit in [handling_unit, *co_units]
+    )
     audit.record(actor=actor, action="cases.opened", target=case, after=_snapshot(case))
     return case
 

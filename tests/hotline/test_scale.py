@@ -12,8 +12,9 @@ from tests.hotline.factories import register
 
 pytestmark = pytest.mark.django_db
 
-# SAVEPOINT/RELEASE, case type with "any local limit?", ticket INSERT, audit INSERT (5) around case_open (15).
-INTAKE_QUERIES = 20
+# SAVEPOINT/RELEASE, case type with "any local limit?", ticket INSERT, audit INSERT (5) around
+# case_open (10: savepoint pair, the number, stages, case, case units, timeline, notices, audit).
+INTAKE_QUERIES = 15
 
 
 def test_intake_writes_each_row_once_in_a_pinned_number_of_queries(
