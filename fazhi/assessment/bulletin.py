@@ -7,11 +7,9 @@ the ranking, each unit's lost points and the records' numbers agree with the res
 from io import BytesIO
 
 from django.utils import timezone
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 from fazhi.assessment import selectors
 from fazhi.assessment.models import AssessmentCycle, Rectification
@@ -20,10 +18,11 @@ from fazhi.reports.export import (
     BODY_SIZE,
     H1_FONT,
     H2_FONT,
-    LINE,
     TITLE_FONT,
     TITLE_SIZE,
-    _page_number,
+    gongwen_document,
+    page_number,
+    paragraph,
     set_font,
 )
 
@@ -36,22 +35,6 @@ def _points(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _para(
-    document, text: str, font: str = BODY_FONT, size: Pt = BODY_SIZE, *, align=None, indent: bool = True
-):
-    paragraph = document.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = LINE
-    fmt.space_before = fmt.space_after = Pt(0)
-    if indent:
-        fmt.first_line_indent = Pt(size.pt * 2)
-    if align is not None:
-        paragraph.alignment = align
-    set_font(paragraph.add_run(text), font, size)
-    return paragraph
-
-
 def _ordinal(n: int) -> str:
     return CHINESE_ORDINALS[n - 1] if n <= 10 else str(n)
 
@@ -61,14 +44,8 @@ def bulletin_title(cycle: AssessmentCycle) -> str:
 
 
 def bulletin_docx(cycle: AssessmentCycle) -> bytes:
-    document = Document()
+    document = gongwen_document()
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     results = list(cycle.results.select_related("unit").order_by("rank", "unit__sort_order", "unit_id"))
     lost = selectors.lost_points(cycle)
@@ -77,20 +54,20 @@ def bulletin_docx(cycle: AssessmentCycle) -> bytes:
     issuer = cycle.opened_by.memberships.filter(is_active=True).select_related("unit").first()
     issuer_name = issuer.unit.name if issuer else ""
 
-    _para(
+    paragraph(
         document, bulletin_title(cycle), TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
     )
     if cycle.bulletin_number:
-        _para(document, cycle.bulletin_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _para(document, "", indent=False)
-    _para(document, "各有关单位：", indent=False)
-    _para(
+        paragraph(document, cycle.bulletin_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    paragraph(document, "", indent=False)
+    paragraph(document, "各有关单位：", indent=False)
+    paragraph(
         document,
         f"按照{cycle.year}年度法治政府建设考核安排，对{len(results)}个单位开展了考核。考核依据《{cycle.tree}》，"
         f"共{len(leaves)}个评分项，满分{_points(full)}分；指标类评分项按指标库口径自动计算，扣分类评分项按平台"
         "记录逐件扣分，佐证材料类评分项由评审人员评分。单位对扣分的申诉已全部处理。现将考核结果通报如下。",
     )
-    _para(document, "一、考核结果", H1_FONT)
+    paragraph(document, "一、考核结果", H1_FONT)
     table = document.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -107,14 +84,14 @@ def bulletin_docx(cycle: AssessmentCycle) -> bytes:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             set_font(cell.paragraphs[0].add_run(text), BODY_FONT, TABLE_SIZE)
 
-    _para(document, "二、失分和扣分情况", H1_FONT)
+    paragraph(document, "二、失分和扣分情况", H1_FONT)
     n = 0
     for result in results:
         items = lost.get(result.unit_id, [])
         if not items:
             continue
         n += 1
-        _para(document, f"（{_ordinal(n)}）{result.unit.name}（失{_points(result.lost)}分）", H2_FONT)
+        paragraph(document, f"（{_ordinal(n)}）{result.unit.name}（失{_points(result.lost)}分）", H2_FONT)
         for item in items:
             indicator, score = item["indicator"], item["score"]
             line = f"{indicator.code} {indicator.name}：失{_points(item['lost'])}分。"
@@ -128,31 +105,31 @@ def bulletin_docx(cycle: AssessmentCycle) -> bytes:
                 line += f"评审意见：{score.comment}"
             else:
                 line += score.basis + "。"
-            _para(document, line)
+            paragraph(document, line)
     if n == 0:
-        _para(document, "各单位均未失分。")
+        paragraph(document, "各单位均未失分。")
 
-    _para(document, "三、整改要求", H1_FONT)
+    paragraph(document, "三、整改要求", H1_FONT)
     rectifications = list(
         Rectification.objects.filter(cycle=cycle)
         .select_related("unit", "case")
         .order_by("unit__sort_order", "id")
     )
-    _para(
+    paragraph(
         document,
         "各单位要对失分事项逐项分析原因、制定措施、限期整改，整改情况按期在平台报送，由法治督察人员核查销号。",
     )
     for r in rectifications:
-        _para(document, f"{r.unit.name}：整改任务{r.case.number}，期限{r.case.due_date:%Y年%-m月%-d日}。")
-    _para(document, "", indent=False)
+        paragraph(document, f"{r.unit.name}：整改任务{r.case.number}，期限{r.case.due_date:%Y年%-m月%-d日}。")
+    paragraph(document, "", indent=False)
     for line in (
         issuer_name,
         f"{timezone.localdate(cycle.published_at):%Y年%-m月%-d日}" if cycle.published_at else "",
     ):
         if line:
-            paragraph = _para(document, line, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-            paragraph.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 4)
-    _page_number(section)
+            signed = paragraph(document, line, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+            signed.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 4)
+    page_number(section)
     document.core_properties.title = bulletin_title(cycle)
     document.core_properties.author = issuer_name
     out = BytesIO()

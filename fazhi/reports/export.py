@@ -42,21 +42,37 @@ def set_font(run, name: str, size: Pt, *, bold: bool = False) -> None:
     fonts.set(qn("w:hAnsi"), name)
 
 
-def _paragraph(document, text: str, font: str, size: Pt, *, align=None, indent: bool = True):
-    paragraph = document.add_paragraph()
-    fmt = paragraph.paragraph_format
+def gongwen_document():
+    """An empty A4 document with the GB/T 9704 margins and the body font as its Normal style
+    (the annual report, the assessment 通报)."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    return document
+
+
+def paragraph(
+    document, text: str, font: str = BODY_FONT, size: Pt = BODY_SIZE, *, align=None, indent: bool = True
+):
+    added = document.add_paragraph()
+    fmt = added.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = LINE
     fmt.space_before = fmt.space_after = Pt(0)
     if indent:
         fmt.first_line_indent = Pt(size.pt * 2)
     if align is not None:
-        paragraph.alignment = align
-    set_font(paragraph.add_run(text), font, size)
-    return paragraph
+        added.alignment = align
+    set_font(added.add_run(text), font, size)
+    return added
 
 
-def _page_number(section) -> None:
+def page_number(section) -> None:
     """“— 1 —” centred in the footer, from a PAGE field so Word/WPS number every page."""
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -81,34 +97,24 @@ def _page_number(section) -> None:
 
 
 def annual_report_docx(report: AnnualReport) -> bytes:
-    document = Document()
+    document = gongwen_document()
     section = document.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     blocks = document_blocks(report)
-    _paragraph(
-        document, blocks[0].text, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
-    )
-    _paragraph(document, "", BODY_FONT, BODY_SIZE, indent=False)
+    paragraph(document, blocks[0].text, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    paragraph(document, "", BODY_FONT, BODY_SIZE, indent=False)
     addressee = addressee_of(report)
     if addressee:
-        _paragraph(document, f"{addressee}：", BODY_FONT, BODY_SIZE, indent=False)
+        paragraph(document, f"{addressee}：", BODY_FONT, BODY_SIZE, indent=False)
     for block in blocks[1:]:
         font = {"h1": H1_FONT, "h2": H2_FONT}.get(block.kind, BODY_FONT)
-        _paragraph(document, block.text, font, BODY_SIZE)
-    _paragraph(document, "", BODY_FONT, BODY_SIZE, indent=False)
+        paragraph(document, block.text, font, BODY_SIZE)
+    paragraph(document, "", BODY_FONT, BODY_SIZE, indent=False)
     for line in signature_of(report):
-        paragraph = _paragraph(
-            document, line, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False
-        )
-        paragraph.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 4)
-    _page_number(section)
+        signed = paragraph(document, line, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        signed.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 4)
+    page_number(section)
     document.core_properties.title = report.title
     document.core_properties.author = report.unit.name
     out = BytesIO()
