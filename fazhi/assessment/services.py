@@ -4,7 +4,6 @@ Every function is keyword-only, atomic, checks permission first and is audited. 
 from records are computed here from the metrics registry and the case engine, never typed in.
 """
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -583,16 +582,12 @@ def evidence_add(
     problem = uploads.upload_problem(upload, allowed=uploads.DOCUMENTS, max_bytes=MAX_EVIDENCE_BYTES)
     if problem:
         raise ValidationError({"file": problem})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     evidence = Evidence(
         submission=submission,
         indicator=indicator,
         name=Path(upload.name).name[:200],
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=uploads.sha256_of(upload),
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )

@@ -4,7 +4,6 @@ Domain apps (hotline, legal casework …) call these and add their own detail on
 change a case's clock or status by hand.
 """
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -604,20 +603,17 @@ def attachment_add(
     problem = uploads.upload_problem(upload, allowed=uploads.DOCUMENTS, max_bytes=MAX_ATTACHMENT_BYTES)
     if problem:
         raise ValidationError({"file": problem})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    sha256 = uploads.sha256_of(upload)
     attachment = Attachment(
         case=case,
         entry=entry,
         name=upload.name[:200],
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )
-    attachment.file.save(f"{digest.hexdigest()[:16]}-{upload.name[-80:]}", upload, save=False)
+    attachment.file.save(f"{sha256[:16]}-{upload.name[-80:]}", upload, save=False)
     attachment.save()
     audit.record(
         actor=actor,

@@ -6,6 +6,7 @@ file's. A file whose bytes and extension disagree is refused, so a program renam
 reaches anyone's desk.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
@@ -92,3 +93,12 @@ def upload_problem(
     if not name.lower().endswith(kind.extensions):
         return f"{noun}「{name}」的内容是{kind.label}，但扩展名不符，请使用{'或'.join(kind.extensions)}。"
     return ""
+
+
+def sha256_of(upload: UploadedFile) -> str:
+    """The file's SHA-256 (kept with every stored file, so a later copy can be checked against it)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

@@ -10,7 +10,6 @@ legal facts and check the statutory rules. Dates passed in are the days things h
 clerk may record yesterday's service today; an import records years of history).
 """
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -788,14 +787,9 @@ def answer_submit(
     )
     kept = []
     for upload in files:
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        stored = AnswerFile(
-            answer=answer, name=upload.name[:200], size=upload.size, sha256=digest.hexdigest()
-        )
-        stored.file.save(f"{digest.hexdigest()[:16]}-{upload.name[-80:]}", upload, save=False)
+        sha256 = uploads.sha256_of(upload)
+        stored = AnswerFile(answer=answer, name=upload.name[:200], size=upload.size, sha256=sha256)
+        stored.file.save(f"{sha256[:16]}-{upload.name[-80:]}", upload, save=False)
         stored.save()
         kept.append({"name": stored.name, "sha256": stored.sha256})
     day = timezone.localdate(answer.submitted_at)
